@@ -1,0 +1,107 @@
+"""The one settings object of rasid.
+
+Built once by the command line (YAML file, then `.env`, then `RASID_*` variables,
+nested with `__`, e.g. `RASID_FETCH__ALLOW_NETWORKS=127.0.0.1/32`) and passed down;
+nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import (BaseSettings, NoDecode, PydanticBaseSettingsSource,
+                               SettingsConfigDict, YamlConfigSettingsSource)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+
+
+class FetchSettings(BaseModel):
+    """Limits that keep a slow, huge or hostile server from hurting a poll."""
+
+    user_agent: str = "rasid/0.1 (+https://github.com/rasid-news/rasid; news monitoring)"
+    timeout_s: float = Field(20.0, gt=0, description="total deadline per request, body included")
+    connect_timeout_s: float = Field(5.0, gt=0)
+    max_bytes: int = Field(10_000_000, gt=0, description="largest body kept, after decompression")
+    max_redirects: int = Field(5, ge=0)
+    per_host_concurrency: int = Field(2, ge=1)
+    per_host_delay_s: float = Field(1.0, ge=0, description="minimum gap between requests to one host")
+    retries: int = Field(2, ge=0, description="extra attempts for transient errors")
+    obey_robots: bool = True
+    allow_networks: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="non-public networks that may be fetched anyway (tests: 127.0.0.1/32)")
+
+    @field_validator("allow_networks", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        for net in value:
+            ipaddress.ip_network(net, strict=False)
+        return value
+
+
+class Settings(BaseSettings):
+    """Everything a run of rasid may be configured with."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RASID_", env_nested_delimiter="__", env_file=".env",
+        extra="forbid", yaml_file=None)
+
+    state_dir: Path = Path(".rasid")
+    database_url: SecretStr | None = Field(
+        None, description="SQLAlchemy URL; default: SQLite file rasid.db in state_dir")
+    outlets_file: Path = SEEDS_DIR / "outlets.yaml"
+    topics_dir: Path = SEEDS_DIR / "topics"
+    lists_file: Path = SEEDS_DIR / "lists.yaml"
+    channels: dict[str, SecretStr] = Field(
+        default_factory=dict, description="apprise URLs by channel name (secrets)")
+    default_channels: list[str] = Field(default_factory=lambda: ["default"])
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    max_articles_per_outlet: int = Field(50, ge=1, description="newest feed items fetched per poll")
+    log_level: str = "INFO"
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings, dotenv_settings]
+        yaml_file = settings_cls.model_config.get("yaml_file")
+        if yaml_file:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_file))
+        return tuple(sources)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{(self.state_dir / 'rasid.db').resolve()}"
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from an optional YAML file, `.env`, the environment and overrides.
+
+    A bad file or value raises ConfigError naming the file and the field.
+    """
+    from pydantic import ValidationError
+
+    from extractors.errors import ConfigError
+
+    cls = Settings
+    if config_file is not None:
+        if not Path(config_file).is_file():
+            raise ConfigError("settings file not found", source=str(config_file))
+        cls = type("FileSettings", (Settings,), {"model_config": {**Settings.model_config, "yaml_file": str(config_file)}})
+    try:
+        return cls(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{field}: {first['msg']}", source=str(config_file) if config_file else "settings") from None
+    except Exception as exc:  # YAML syntax errors and the like
+        raise ConfigError(f"cannot read settings: {exc.__class__.__name__}: {exc}",
+                          source=str(config_file) if config_file else "settings") from None
