@@ -1,0 +1,110 @@
+"""The outlets a user watches, parsed from outlets.yaml text.
+
+Parsing is pure (text in, frozen dataclasses out); reading the file is the caller's.
+A wrong entry raises ConfigError with the file, the entry's line and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from extractors.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ExtractOverrides:
+    """Per-outlet fixes where generic extraction is measurably wrong."""
+
+    body_xpath: str | None = None
+    drop_patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outlet:
+    id: str
+    name: str
+    home: str
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    link_pattern: str | None = None
+    lang: str = "ar"
+    country: str | None = None
+    utc_offset_hours: float | None = None
+    poll_minutes: int = 15
+    enabled: bool = True
+    extract: ExtractOverrides = field(default_factory=ExtractOverrides)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return self.feeds + self.sitemaps + self.sections
+
+
+_FIELDS = {"id", "name", "home", "feeds", "sitemaps", "sections", "link_pattern", "lang", "country",
+           "utc_offset_hours", "poll_minutes", "enabled", "extract"}
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of each mapping, for error messages."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(text: str, source: str) -> Any:
+    """yaml.safe_load with mapping lines kept under '__line__' and errors as ConfigError."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"invalid YAML: {problem}", source=source,
+                          line=mark.line + 1 if mark else None,
+                          column=mark.column + 1 if mark else None) from None
+
+
+def parse_outlets(text: str, source: str = "outlets.yaml") -> tuple[Outlet, ...]:
+    data = load_yaml(text, source)
+    if not isinstance(data, dict) or not isinstance(data.get("outlets"), list):
+        raise ConfigError("expected a mapping with an 'outlets:' list", source=source, line=1)
+    outlets, seen = [], set()
+    for entry in data["outlets"]:
+        outlet = _outlet(entry, source)
+        if outlet.id in seen:
+            raise ConfigError(f"duplicate outlet id {outlet.id!r}", source=source, line=entry.get("__line__"))
+        seen.add(outlet.id)
+        outlets.append(outlet)
+    return tuple(outlets)
+
+
+def _outlet(entry: Any, source: str) -> Outlet:
+    if not isinstance(entry, dict):
+        raise ConfigError("each outlet must be a mapping", source=source)
+    line = entry.pop("__line__", None)
+    unknown = set(entry) - _FIELDS
+    if unknown:
+        raise ConfigError(f"unknown field(s) {', '.join(sorted(unknown))}", source=source, line=line)
+    for required in ("id", "name", "home"):
+        if not entry.get(required):
+            raise ConfigError(f"outlet needs '{required}'", source=source, line=line)
+    try:
+        extract = dict(entry.pop("extract", None) or {})
+        extract.pop("__line__", None)
+        overrides = ExtractOverrides(body_xpath=extract.get("body_xpath"),
+                                     drop_patterns=tuple(extract.get("drop_patterns") or ()))
+        lists = {k: tuple(entry.pop(k, None) or ()) for k in ("feeds", "sitemaps", "sections")}
+        outlet = Outlet(**entry, **lists, extract=overrides)
+        if not isinstance(outlet.poll_minutes, int) or outlet.poll_minutes < 1:
+            raise ValueError("poll_minutes must be a positive integer")
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"outlet {entry.get('id')!r}: {exc}", source=source, line=line) from None
+    return outlet

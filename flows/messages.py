@@ -1,0 +1,78 @@
+"""Alert messages: what an analyst reads, rendered right-to-left in every channel.
+
+Plain text isolates Latin runs and numbers with directional marks so a mixed
+Arabic/English line does not scramble; HTML sets dir=rtl and escapes every string
+the outlet provided (autoescape), because titles and snippets are untrusted input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+RLM, LRI, PDI = "\u200f", "\u2066", "\u2069"
+_LTR_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,:/%+\-']*[A-Za-z0-9%]|[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """Everything a message shows about one alert."""
+
+    topic_id: str
+    topic_title: str
+    title: str
+    outlet: str
+    published: str
+    url: str
+    snippet: str = ""
+    highlights: tuple[tuple[int, int], ...] = ()
+    terms: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    also: tuple[str, ...] = ()
+    kind: str = "new"
+
+    def to_dict(self) -> dict:
+        return {"topic": self.topic_id, "title": self.title, "url": self.url, "outlet": self.outlet,
+                "published": self.published, "snippet": self.snippet, "terms": list(self.terms),
+                "kind": self.kind, "also_reported_by": list(self.also)}
+
+
+def bidi(text: str) -> str:
+    """Wrap Latin/number runs in LRI…PDI and start with RLM, for plain-text channels."""
+    return RLM + _LTR_RUN.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", str(text))
+
+
+def _marked_html(snippet: str, highlights: tuple[tuple[int, int], ...]) -> Markup:
+    out, last = [], 0
+    for start, end in sorted(highlights):
+        if start < last:
+            continue
+        out += [escape(snippet[last:start]), Markup("<mark>"), escape(snippet[start:end]), Markup("</mark>")]
+        last = end
+    out.append(escape(snippet[last:]))
+    return Markup("").join(out)
+
+
+@dataclass
+class Renderer:
+    """Renders AlertView into (title, text body, html body); templates live in flows/templates."""
+
+    template_dir: Path = field(default_factory=lambda: Path(__file__).parent / "templates")
+
+    def __post_init__(self) -> None:
+        self.env = Environment(loader=FileSystemLoader(str(self.template_dir)),
+                               autoescape=select_autoescape(["html.j2"]), keep_trailing_newline=False)
+        self.env.filters["bidi"] = bidi
+
+    def render(self, view: AlertView) -> tuple[str, str, str]:
+        labels = {"kind_label": "تحديث: " if view.kind == "update" else "تطور جديد: ",
+                  "terms_label": "الكلمات: ", "also_label": "نشرته أيضاً: "}
+        context = {**view.__dict__, **labels, "snippet_html": _marked_html(view.snippet, view.highlights)}
+        title = f"{labels['kind_label']}{view.topic_title} — {view.title}"
+        text = self.env.get_template("alert.txt.j2").render(context)
+        html = self.env.get_template("alert.html.j2").render(context)
+        return title, text, html

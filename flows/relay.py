@@ -1,0 +1,91 @@
+"""Alert delivery through apprise: the outbox relay.
+
+A channel's URL is a secret: it is read from settings at delivery time, handed to
+apprise, and never logged, stored or put into an exception; errors name the
+channel only.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import apprise
+from pydantic import SecretStr
+from sqlmodel import Session
+
+from extractors.errors import PermanentError
+from flows.messages import AlertView, Renderer
+from storage import outbox
+
+log = logging.getLogger("rasid.relay")
+
+
+@dataclass
+class RelayReport:
+    sent: list[AlertView] = field(default_factory=list)
+    retried: int = 0
+    failed: int = 0
+
+
+class Channels:
+    """Named apprise targets built from secret URLs; a URL apprise cannot parse is refused by name."""
+
+    def __init__(self, urls: Mapping[str, SecretStr]) -> None:
+        self._urls = dict(urls)
+        self._cache: dict[str, apprise.Apprise] = {}
+
+    def names(self) -> list[str]:
+        return sorted(self._urls)
+
+    def get(self, name: str) -> apprise.Apprise:
+        if name not in self._cache:
+            if name not in self._urls:
+                raise PermanentError(f"channel {name!r} is not configured (set RASID_CHANNELS__{name.upper()})")
+            target = apprise.Apprise()
+            if not target.add(self._urls[name].get_secret_value()):
+                raise PermanentError(f"channel {name!r}: URL not understood by apprise")
+            self._cache[name] = target
+        return self._cache[name]
+
+    def send(self, name: str, title: str, text: str, html: str) -> bool:
+        """True only when every service of the channel accepted the message."""
+        results = []
+        with apprise.LogCapture(level=logging.WARNING) as captured:  # keeps URLs out of our logs
+            for service in self.get(name):
+                body = html if service.notify_format == apprise.NotifyFormat.HTML else text
+                results.append(bool(service.notify(body=body, title=title)))
+        if not all(results):
+            log.warning("channel %s: %d of %d services refused the alert (%s)", name,
+                        results.count(False), len(results), _first_line(captured.getvalue()))
+        return bool(results) and all(results)
+
+
+def _first_line(text: str) -> str:
+    line = (text.strip().splitlines() or ["no detail"])[-1]
+    return re.sub(r"\S+://\S+", "<url>", line)[:200]
+
+
+def relay(session: Session, channels: Channels, view_of: Callable[[outbox.ClaimedAlert], AlertView],
+          *, renderer: Renderer | None = None, limit: int = 100) -> RelayReport:
+    """Deliver due alerts; a row is marked sent only after its channel accepted it."""
+    renderer = renderer or Renderer()
+    report = RelayReport()
+    for claimed in outbox.claim_due(session, limit=limit):
+        view = view_of(claimed)
+        title, text, html = renderer.render(view)
+        try:
+            ok = channels.send(claimed.alert.channel, title, text, html)
+            error = None if ok else "channel did not accept the message"
+        except PermanentError as exc:
+            ok, error = False, str(exc)
+        if ok:
+            outbox.mark_sent(session, claimed.alert.id)
+            report.sent.append(view)
+        elif outbox.mark_failed_attempt(session, claimed.alert.id, error) == "failed":
+            report.failed += 1
+        else:
+            report.retried += 1
+    return report

@@ -1,0 +1,131 @@
+"""Every table of rasid, in one module (SQLModel).
+
+Times are stored as naive UTC datetimes (SQLite has no time zones); the outlet's
+offset is kept beside the publication time so local days can be shown.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class OutletState(SQLModel, table=True):
+    """What rasid remembers about an outlet between polls (feed validators, health)."""
+
+    __tablename__ = "outlets"
+
+    id: str = Field(primary_key=True)
+    name: str = ""
+    source_states: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    last_polled: Optional[datetime] = None
+    last_success: Optional[datetime] = None
+    failures: float = 0.0
+    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class Story(SQLModel, table=True):
+    """One development, however many outlets reported it."""
+
+    __tablename__ = "stories"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    first_article_id: Optional[int] = None
+    published: Optional[datetime] = Field(default=None, index=True)
+    created: datetime = Field(default_factory=utcnow)
+    members: int = 1
+    outlets: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Article(SQLModel, table=True):
+    """One article, stored once per canonical URL."""
+
+    __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_outlet_published", "outlet_id", "published"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    outlet_id: str = Field(index=True)
+    title: str = Field(default="", sa_column=Column(Text, nullable=False))
+    text: Optional[str] = Field(default=None, sa_column=Column(Text))
+    content_hash: str = Field(index=True)
+    published: Optional[datetime] = Field(default=None, index=True)
+    date_source: Optional[str] = None
+    utc_offset_minutes: Optional[int] = None
+    fetched: datetime = Field(default_factory=utcnow)
+    lang: Optional[str] = None
+    author: Optional[str] = None
+    agency: Optional[str] = None
+    story_id: Optional[int] = Field(default=None, foreign_key="stories.id", index=True)
+    signature: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class Match(SQLModel, table=True):
+    """Why an article matched a topic: the terms and the sentence around them."""
+
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("article_id", "topic_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    topic_id: str = Field(index=True)
+    terms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    snippet: str = Field(default="", sa_column=Column(Text, nullable=False))
+    highlights: list[list[int]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created: datetime = Field(default_factory=utcnow)
+
+
+class StoryKey(SQLModel, table=True):
+    """Candidate-retrieval index: grouping looks up keys, it never scans articles."""
+
+    __tablename__ = "story_keys"
+    __table_args__ = (Index("ix_story_keys_key_published", "key", "published"),
+                      UniqueConstraint("key", "story_id"))
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str
+    story_id: int = Field(foreign_key="stories.id", index=True)
+    published: datetime
+
+
+class Alert(SQLModel, table=True):
+    """Outbox row: written with the match, delivered later by the relay."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("story_id", "topic_id", "channel", "article_id"),
+                      Index("ix_alerts_status_due", "status", "next_attempt"))
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    story_id: int = Field(foreign_key="stories.id")
+    topic_id: str
+    channel: str
+    kind: str = "new"  # new | update
+    status: str = "pending"  # pending | sent | failed
+    attempts: int = 0
+    next_attempt: datetime = Field(default_factory=utcnow)
+    lease_until: Optional[datetime] = None
+    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    created: datetime = Field(default_factory=utcnow)
+    sent_at: Optional[datetime] = None
+
+
+class PollRun(SQLModel, table=True):
+    """One poll and its counts, for `rasid runs` and for finding stuck runs."""
+
+    __tablename__ = "poll_runs"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    started: datetime = Field(default_factory=utcnow, index=True)
+    finished: Optional[datetime] = None
+    status: str = "running"  # running | completed | failed
+    flow_run_id: Optional[str] = None
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

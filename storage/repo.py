@@ -1,0 +1,211 @@
+"""Repository functions the flows call: idempotent article writes with their matches,
+story assignment and outbox rows, all in one transaction.
+
+Only the writer whose INSERT created the article goes on to write its matches and
+alerts, so two pollers (or a poll re-run after a crash) never alert twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from sqlalchemy import insert, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
+
+from extractors import grouping
+from extractors.errors import TransientError
+from storage.models import Alert, Article, Match, Story, StoryKey
+
+STORY_WINDOW = timedelta(hours=72)
+CANDIDATE_MEMBERS = 4  # signatures compared per candidate story
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    """An extracted article ready to store (built by the pipeline)."""
+
+    url: str
+    outlet_id: str
+    title: str
+    text: str
+    content_hash: str
+    published: datetime | None = None
+    date_source: str | None = None
+    utc_offset_minutes: int | None = None
+    lang: str | None = None
+    author: str | None = None
+    agency: str | None = None
+
+
+@dataclass(frozen=True)
+class TopicPolicy:
+    """How a topic alerts: instant, digest or both, and through which channels."""
+
+    alert: str = "instant"
+    channels: tuple[str, ...] = ("default",)
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    created: bool
+    article_id: int | None = None
+    story_id: int | None = None
+    new_story: bool = False
+    alerts: int = 0
+    matched_topics: tuple[str, ...] = ()
+    attached_to: int | None = None
+
+
+def naive_utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
+    """Which of these URLs are already stored (one indexed query per 500 URLs)."""
+    urls, found = list(dict.fromkeys(urls)), set()
+    for start in range(0, len(urls), 500):
+        chunk = urls[start:start + 500]
+        found.update(session.exec(select(Article.url).where(Article.url.in_(chunk))))
+    return found
+
+
+def _insert_ignore(session: Session, table, values: dict):
+    dialect = session.get_bind().dialect.name
+    maker = pg_insert if dialect == "postgresql" else sqlite_insert if dialect == "sqlite" else insert
+    stmt = maker(table).values(**values)
+    if maker is not insert:
+        stmt = stmt.on_conflict_do_nothing()
+    return stmt
+
+
+def _lock_writers(session: Session) -> None:
+    """Serialize grouping across processes (SQLite's BEGIN IMMEDIATE already does)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(727101)"))
+
+
+def store_article(session: Session, article: NewArticle, matches: Sequence, signature,
+                  policies: Mapping[str, TopicPolicy]) -> StoreOutcome:
+    """Store one article with its matches, story and alerts, or nothing if it exists.
+
+    `matches` are extractors.matcher.TopicMatch; `signature` an extractors.grouping
+    StorySignature. Commits; raises TransientError if the database is busy or gone.
+    """
+    try:
+        outcome = _store(session, article, matches, signature, policies)
+        session.commit()
+        return outcome
+    except OperationalError as exc:
+        session.rollback()
+        raise TransientError(f"database error while storing {article.url}: "
+                             f"{str(getattr(exc, 'orig', exc)).splitlines()[0]}") from None
+    except Exception:
+        session.rollback()
+        raise
+
+
+def _store(session, article, matches, signature, policies) -> StoreOutcome:
+    _lock_writers(session)
+    values = {**article.__dict__, "published": naive_utc(article.published),
+              "signature": signature.to_json()}
+    row = session.execute(_insert_ignore(session, Article, values).returning(Article.id)).first()
+    if row is None:
+        return StoreOutcome(created=False)
+    article_id = row[0]
+    for m in matches:
+        session.execute(insert(Match).values(
+            article_id=article_id, topic_id=m.topic_id, terms=list(m.terms), snippet=m.snippet,
+            highlights=[list(h) for h in m.highlights]))
+    when = naive_utc(article.published) or values.get("fetched") or datetime.utcnow()
+    story_id, new_story, members = _assign_story(session, article, article_id, signature, when)
+    kind = "new" if new_story else _update_kind(signature, members)
+    alerts = _write_alerts(session, article_id, story_id, matches, policies, kind) if kind else 0
+    return StoreOutcome(True, article_id, story_id, new_story, alerts,
+                        tuple(m.topic_id for m in matches), None if new_story else story_id)
+
+
+def _assign_story(session, article, article_id, signature, when):
+    candidates = _candidates(session, signature.keys, when)
+    story_id = grouping.choose_story(signature, candidates) if candidates else None
+    members = [sig for sid, sig in candidates if sid == story_id]
+    if story_id is None:
+        story = Story(title=article.title, first_article_id=article_id, published=when,
+                      outlets=[article.outlet_id])
+        session.add(story)
+        session.flush()
+        story_id, new_story = story.id, True
+    else:
+        story = session.get(Story, story_id)
+        story.members += 1
+        if article.outlet_id not in story.outlets:
+            story.outlets = [*story.outlets, article.outlet_id]
+        new_story = False
+    session.execute(text("UPDATE articles SET story_id = :s WHERE id = :a"), {"s": story_id, "a": article_id})
+    for key in signature.keys:
+        session.execute(_insert_ignore(session, StoryKey, {"key": key, "story_id": story_id, "published": when}))
+    return story_id, new_story, members
+
+
+def _candidates(session, keys: Sequence[str], when: datetime) -> list[tuple[int, object]]:
+    """Stories sharing a key with the article inside the time window, with a few member signatures."""
+    if not keys:
+        return []
+    story_ids = session.exec(
+        select(StoryKey.story_id).where(StoryKey.key.in_(list(keys)),
+                                        StoryKey.published.between(when - STORY_WINDOW, when + STORY_WINDOW))
+        .distinct()).all()
+    if not story_ids:
+        return []
+    rows = session.exec(
+        select(Article.story_id, Article.signature).where(Article.story_id.in_(story_ids))
+        .order_by(Article.story_id, Article.id)).all()
+    per_story: dict[int, list] = {}
+    for sid, sig in rows:
+        if sig and len(per_story.setdefault(sid, [])) < CANDIDATE_MEMBERS:
+            per_story[sid].append(grouping.StorySignature.from_json(sig))
+    return [(sid, sig) for sid, sigs in per_story.items() for sig in sigs]
+
+
+def _update_kind(signature, members) -> str | None:
+    """A copy of a known story alerts nothing; a follow-up that adds enough is an update."""
+    if not members:
+        return None
+    addition = grouping.added_content(signature, members)
+    return "update" if getattr(addition, "substantial", False) else None
+
+
+def _write_alerts(session, article_id, story_id, matches, policies, kind) -> int:
+    count = 0
+    for m in matches:
+        policy = policies.get(m.topic_id, TopicPolicy())
+        for channel in policy.channels:
+            result = session.execute(_insert_ignore(session, Alert, {
+                "article_id": article_id, "story_id": story_id, "topic_id": m.topic_id,
+                "channel": channel, "kind": kind if policy.alert != "digest" else "digest",
+                "status": "pending"}))
+            count += result.rowcount or 0
+    return count
+
+
+def iter_articles(session: Session, since: datetime | None = None, outlet_id: str | None = None,
+                  batch: int = 500) -> Iterator[Article]:
+    """Stored articles oldest first, in batches (for backtests and exports)."""
+    last_id = 0
+    while True:
+        query = select(Article).where(Article.id > last_id).order_by(Article.id).limit(batch)
+        if since is not None:
+            query = query.where(Article.published >= naive_utc(since))
+        if outlet_id is not None:
+            query = query.where(Article.outlet_id == outlet_id)
+        rows = session.exec(query).all()
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
