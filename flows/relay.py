@@ -89,3 +89,31 @@ def relay(session: Session, channels: Channels, view_of: Callable[[outbox.Claime
         else:
             report.retried += 1
     return report
+
+
+def view_builder(outlet_names: Mapping[str, str], topic_titles: Mapping[str, str]) -> Callable[[outbox.ClaimedAlert], AlertView]:
+    """Turn an outbox row and its article into what the message shows."""
+
+    def view_of(claimed: outbox.ClaimedAlert) -> AlertView:
+        article, match, story = claimed.article, claimed.match, claimed.story
+        others = [outlet_names.get(o, o) for o in story.outlets if o != article.outlet_id]
+        return AlertView(
+            topic_id=claimed.alert.topic_id, topic_title=topic_titles.get(claimed.alert.topic_id, claimed.alert.topic_id),
+            title=article.title, outlet=outlet_names.get(article.outlet_id, article.outlet_id),
+            published=format_local(article.published, article.utc_offset_minutes), url=article.url,
+            snippet=match.snippet if match else "", highlights=tuple(tuple(h) for h in (match.highlights if match else ())),
+            terms=tuple(match.terms) if match else (), also=tuple(others), kind=claimed.alert.kind)
+
+    return view_of
+
+
+def format_local(published, offset_minutes: int | None) -> str:
+    """Publication time in the outlet's own offset when known, else UTC."""
+    if published is None:
+        return "unknown time"
+    from datetime import timedelta, timezone
+
+    offset = timedelta(minutes=offset_minutes or 0)
+    local = published.replace(tzinfo=timezone.utc).astimezone(timezone(offset))
+    hours = offset.total_seconds() / 3600
+    return local.strftime("%Y-%m-%d %H:%M") + (f" (UTC{hours:+g})" if offset_minutes else " UTC")

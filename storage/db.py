@@ -109,3 +109,10 @@ def check_url(url: str) -> None:
         make_url(normalize_url(url))
     except Exception as exc:  # sqlalchemy raises ArgumentError with the URL inside
         raise PermanentError(f"invalid database URL ({exc.__class__.__name__})") from None
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests drop their databases afterwards)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()

@@ -1,0 +1,188 @@
+"""One outlet's poll as plain functions: discover → fetch → extract → match → store/group.
+
+Prefect tasks in flows/poll.py wrap these; nothing here imports Prefect, so the
+whole path can be driven from a test or a benchmark directly. Per-article work is
+plain function calls (a Prefect task per article would double the cost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Mapping
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from extractors.article import extract_article
+from extractors.errors import RasidError
+from extractors.feeds import FeedItem
+from extractors.grouping import story_signature
+from extractors.outlets import Outlet
+from extractors.urls import canonicalize_url
+from flows.discover import SourceState, discover_outlet
+from flows.fetch import Fetcher, FetchResult
+from storage import repo
+from storage.models import OutletState, utcnow
+
+log = logging.getLogger("rasid.pipeline")
+
+
+@dataclass
+class OutletReport:
+    """Counts for one outlet in one poll (shown by `rasid runs` and the Prefect UI)."""
+
+    outlet_id: str
+    discovered: int = 0
+    new: int = 0
+    fetched: int = 0
+    stored: int = 0
+    matched: int = 0
+    alerts: int = 0
+    copies: int = 0
+    failed: int = 0
+    source_errors: int = 0
+    errors: list[str] = field(default_factory=list)
+    matches: list[dict] = field(default_factory=list)
+
+    def counts(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("matches",)}
+
+
+class PollContext:
+    """What every outlet's poll shares; a plain class so Prefect does not walk into it."""
+
+    def __init__(self, settings, engine: Engine, fetcher: Fetcher, matcher, policies: Mapping[str, repo.TopicPolicy]):
+        self.settings, self.engine, self.fetcher = settings, engine, fetcher
+        self.matcher, self.policies = matcher, policies
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article after the pure stages, ready to store."""
+
+    article: repo.NewArticle
+    matches: tuple
+    signature: object
+
+
+async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
+    report = OutletReport(outlet.id)
+    states = await asyncio.to_thread(_load_states, ctx.engine, outlet)
+    discovery = await discover_outlet(ctx.fetcher, outlet, states)
+    report.errors.extend(discovery.errors)
+    report.source_errors = len(discovery.errors)
+    items = _unique_items(discovery.items, report)
+    report.discovered = len(items)
+    fresh = await asyncio.to_thread(_unknown, ctx.engine, items)
+    fresh = _newest(fresh, ctx.settings.max_articles_per_outlet)
+    report.new = len(fresh)
+    pages = await asyncio.gather(*(_fetch(ctx.fetcher, item, report) for item in fresh))
+    for item, page in zip(fresh, pages):
+        if page is not None:
+            await _process(ctx, outlet, item, page, report)
+    await asyncio.to_thread(_save_states, ctx.engine, outlet, discovery.states, report)
+    return report
+
+
+def _unique_items(items, report: OutletReport) -> list[FeedItem]:
+    """Canonical URL per item, first occurrence wins (a feed and a sitemap may list the same article)."""
+    seen: dict[str, FeedItem] = {}
+    for item in items:
+        try:
+            url = canonicalize_url(item.url)
+        except RasidError as exc:
+            report.errors.append(f"{item.url}: {exc}")
+            continue
+        seen.setdefault(url, FeedItem(url=url, title=item.title, published=item.published, summary=item.summary))
+    return list(seen.values())
+
+
+def _newest(items: list[FeedItem], limit: int) -> list[FeedItem]:
+    floor = datetime.min.replace(tzinfo=timezone.utc)
+    return sorted(items, key=lambda i: i.published or floor, reverse=True)[:limit]
+
+
+async def _fetch(fetcher: Fetcher, item: FeedItem, report: OutletReport) -> FetchResult | None:
+    try:
+        page = await fetcher.get(item.url)
+    except RasidError as exc:
+        report.failed += 1
+        report.errors.append(f"{item.url}: {exc.kind}: {exc}")
+        return None
+    report.fetched += 1
+    return page
+
+
+async def _process(ctx: PollContext, outlet: Outlet, item: FeedItem, page: FetchResult, report: OutletReport) -> None:
+    try:
+        prepared = prepare(ctx.matcher, outlet, item, page)
+        outcome = await asyncio.to_thread(_store, ctx, prepared)
+    except RasidError as exc:
+        report.failed += 1
+        report.errors.append(f"{item.url}: {exc.kind}: {exc}")
+        return
+    if not outcome.created:
+        return
+    report.stored += 1
+    report.alerts += outcome.alerts
+    report.copies += int(not outcome.new_story)
+    if prepared.matches:
+        report.matched += 1
+        report.matches += [{"title": prepared.article.title, "outlet": outlet.name, "topic": m.topic_id,
+                            "url": prepared.article.url, "new_story": outcome.new_story} for m in prepared.matches]
+
+
+def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult) -> Prepared:
+    """The pure stages for one page: extract, match, sign. The feed's title/date/summary are fallbacks."""
+    extracted = extract_article(page.text or "", page.final_url, feed_date=item.published,
+                                overrides=outlet.extract, utc_offset_hours=outlet.utc_offset_hours)
+    title = extracted.title or item.title or ""
+    text = extracted.text or item.summary or ""
+    article = repo.NewArticle(
+        url=item.url, outlet_id=outlet.id, title=title, text=text,
+        content_hash=hashlib.sha256(f"{title}\n{text}".encode()).hexdigest(),
+        published=extracted.published or item.published,
+        date_source=extracted.date_source or ("feed" if item.published else None),
+        utc_offset_minutes=extracted.utc_offset_minutes, lang=extracted.lang or outlet.lang,
+        author=extracted.author, agency=extracted.agency)
+    matches = matcher.match(title, text)
+    signature = story_signature(title, text, published=article.published, agency=article.agency,
+                                topics=[m.topic_id for m in matches], lang=article.lang)
+    return Prepared(article, tuple(matches), signature)
+
+
+def _store(ctx: PollContext, prepared: Prepared) -> repo.StoreOutcome:
+    with Session(ctx.engine, expire_on_commit=False) as session:
+        return repo.store_article(session, prepared.article, prepared.matches, prepared.signature, ctx.policies)
+
+
+def _unknown(engine: Engine, items: list[FeedItem]) -> list[FeedItem]:
+    with Session(engine) as session:
+        known = repo.known_urls(session, [i.url for i in items])
+    return [i for i in items if i.url not in known]
+
+
+def _load_states(engine: Engine, outlet: Outlet) -> dict[str, SourceState]:
+    with Session(engine) as session:
+        row = session.get(OutletState, outlet.id)
+        return {url: SourceState.from_dict(s) for url, s in (row.source_states if row else {}).items()}
+
+
+def _save_states(engine: Engine, outlet: Outlet, states: Mapping[str, SourceState], report: OutletReport) -> None:
+    """Remember feed validators and health; failures count fractionally so one bad poll is not 'dead'."""
+    with Session(engine) as session:
+        row = session.get(OutletState, outlet.id) or OutletState(id=outlet.id, name=outlet.name)
+        row.source_states = {url: s.to_dict() for url, s in states.items()}
+        row.last_polled = utcnow()
+        sources = max(1, len(outlet.sources))
+        broken = report.source_errors
+        if broken < sources:
+            row.last_success = row.last_polled
+        row.failures = round(row.failures * 0.5 + broken / sources, 3) if broken else 0.0
+        row.last_error = report.errors[-1][:500] if report.errors else None
+        session.add(row)
+        session.commit()

@@ -1,0 +1,122 @@
+"""The `poll` flow: every configured outlet polled concurrently, then the alert relay.
+
+Tasks are coarse (one per outlet, one for the relay): Prefect costs ~5 ms per task
+call, as much as extracting a page, so per-article work stays in plain functions.
+The flow is async because sync flows pay ~1 s at exit here (PREFECT_NOTES.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from sqlmodel import Session
+
+from extractors.errors import RasidError
+from flows.fetch import Fetcher
+from flows.pipeline import OutletReport, PollContext, poll_outlet
+from flows.relay import Channels, RelayReport, relay, view_builder
+from flows.settings import Settings
+from flows.watch import Watch, load_watch
+from storage import repo
+from storage.db import init_db
+from storage.models import PollRun, utcnow
+
+
+@dataclass
+class PollSummary:
+    outlets: list[OutletReport] = field(default_factory=list)
+    relay: RelayReport = field(default_factory=RelayReport)
+    config_errors: list[str] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(getattr(r, name) for r in self.outlets)
+
+
+@task(name="poll-outlet", task_run_name="poll-{outlet.id}", cache_policy=NO_CACHE)
+async def poll_outlet_task(ctx: PollContext, outlet) -> OutletReport:
+    logger = get_run_logger()
+    try:
+        report = await poll_outlet(ctx, outlet)
+    except RasidError as exc:  # the outlet fails, the poll goes on
+        logger.error("outlet %s: %s: %s", outlet.id, exc.kind, exc)
+        return OutletReport(outlet.id, failed=1, errors=[f"outlet {outlet.id}: {exc}"])
+    for error in report.errors:
+        logger.warning("outlet %s: %s", outlet.id, error)
+    logger.info("outlet %s: %s", outlet.id, report.counts())
+    return report
+
+
+@task(name="relay-alerts", cache_policy=NO_CACHE)
+async def relay_task(settings: Settings, watch: Watch) -> RelayReport:
+    return await asyncio.to_thread(deliver_due, settings, watch)
+
+
+def deliver_due(settings: Settings, watch: Watch) -> RelayReport:
+    """Send every due outbox row through its channel (plain function; the task wraps it)."""
+    engine = init_db(settings)
+    view_of = view_builder({o.id: o.name for o in watch.outlets}, {t.id: t.title for t in watch.topics})
+    with Session(engine, expire_on_commit=False) as session:
+        return relay(session, Channels(settings.channels), view_of)
+
+
+def policies_of(watch: Watch, settings: Settings) -> dict[str, repo.TopicPolicy]:
+    return {t.id: repo.TopicPolicy(alert=t.alert, channels=tuple(t.channels) or tuple(settings.default_channels))
+            for t in watch.topics}
+
+
+@flow(name="poll", validate_parameters=False, log_prints=False)
+async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None) -> PollSummary:
+    """Poll the configured outlets once, store what is new and deliver due alerts."""
+    logger = get_run_logger()
+    watch = load_watch(settings)
+    for error in watch.errors:
+        logger.error("topic skipped: %s", error)
+    outlets = [o for o in watch.outlets if o.enabled and (not outlet_ids or o.id in outlet_ids)]
+    engine = init_db(settings)
+    run_id = await asyncio.to_thread(_start_run, engine)
+    summary = PollSummary(config_errors=list(watch.errors))
+    async with Fetcher(settings.fetch) as fetcher:
+        ctx = PollContext(settings, engine, fetcher, watch.matcher(), policies_of(watch, settings))
+        summary.outlets = list(await asyncio.gather(*(poll_outlet_task(ctx, o) for o in outlets)))
+    summary.relay = await relay_task(settings, watch)
+    await asyncio.to_thread(_finish_run, engine, run_id, summary)
+    await _publish(summary)
+    return summary
+
+
+def _start_run(engine) -> int:
+    from prefect.runtime import flow_run
+
+    with Session(engine) as session:
+        run = PollRun(flow_run_id=str(flow_run.id) if flow_run.id else None)
+        session.add(run)
+        session.commit()
+        return run.id
+
+
+def _finish_run(engine, run_id: int, summary: PollSummary) -> None:
+    with Session(engine) as session:
+        run = session.get(PollRun, run_id)
+        run.finished, run.status = utcnow(), "completed"
+        run.counts = {"outlets": {r.outlet_id: r.counts() for r in summary.outlets},
+                      "sent": len(summary.relay.sent), "retried": summary.relay.retried,
+                      "failed_alerts": summary.relay.failed, "config_errors": summary.config_errors}
+        session.add(run)
+        session.commit()
+
+
+async def _publish(summary: PollSummary) -> None:
+    """The Prefect UI is the dashboard: a table of new matches and a markdown summary per poll."""
+    rows = [m for r in summary.outlets for m in r.matches]
+    if rows:
+        await create_table_artifact(key="poll-matches", table=rows, description="New matches in this poll")
+    lines = ["| outlet | discovered | new | stored | matched | alerts | failed |", "|---|---|---|---|---|---|---|"]
+    lines += [f"| {r.outlet_id} | {r.discovered} | {r.new} | {r.stored} | {r.matched} | {r.alerts} | {r.failed} |"
+              for r in summary.outlets]
+    lines.append(f"\nAlerts delivered: {len(summary.relay.sent)}, to retry: {summary.relay.retried}, "
+                 f"failed: {summary.relay.failed}")
+    await create_markdown_artifact(key="poll-summary", markdown="\n".join(lines), description="Poll summary")

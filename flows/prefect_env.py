@@ -1,0 +1,23 @@
+"""Prefect defaults that make local mode work on a small offline machine.
+
+Applied by the command line before Prefect is imported; a user's own PREFECT_*
+variables always win.
+"""
+
+from __future__ import annotations
+
+import os
+
+DEFAULTS = {
+    # a fresh PREFECT_HOME needs 21-23 s here; several processes at once exceeded 20 s
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # offline: telemetry only logs errors
+    "DO_NOT_TRACK": "1",
+}
+
+
+def apply(quiet: bool = False) -> None:
+    for name, value in DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    if quiet:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")

@@ -1,0 +1,77 @@
+"""What a poll watches: outlets, topics and term lists, read from the configured files.
+
+A broken topic file is reported by name and skipped so the other topics still run;
+a broken outlets file stops the poll (there would be nothing to watch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.errors import ConfigError
+from extractors.outlets import Outlet, parse_outlets
+from flows.settings import Settings
+
+
+@dataclass(frozen=True)
+class Watch:
+    outlets: tuple[Outlet, ...]
+    topics: tuple  # extractors.topics.Topic
+    lists: dict
+    errors: tuple[str, ...]
+
+    def matcher(self):
+        from extractors.matcher import TopicMatcher
+
+        return TopicMatcher.compile(self.topics, self.lists)
+
+
+def read_text(path: Path) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("file not found", source=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
+
+
+def load_outlets(path: Path) -> tuple[Outlet, ...]:
+    return parse_outlets(read_text(path), str(path))
+
+
+def load_lists(path: Path) -> dict:
+    from extractors.topics import parse_lists
+
+    return dict(parse_lists(read_text(path), str(path))) if Path(path).is_file() else {}
+
+
+def load_topics(directory: Path, lists: dict) -> tuple[tuple, tuple[str, ...]]:
+    """Every *.yaml topic in `directory`; returns (topics, one error message per bad file)."""
+    from extractors.matcher import TopicMatcher
+    from extractors.topics import parse_topic
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ConfigError("topics directory not found", source=str(directory))
+    topics, errors, seen = [], [], set()
+    for path in sorted(directory.glob("*.y*ml")):
+        try:
+            topic = parse_topic(read_text(path), str(path))
+            TopicMatcher.compile([topic], lists)  # unknown @list names and the like
+        except ConfigError as exc:
+            errors.append(str(exc))
+            continue
+        if topic.id in seen:
+            errors.append(f"{path}: duplicate topic id {topic.id!r}")
+            continue
+        seen.add(topic.id)
+        topics.append(topic)
+    return tuple(topics), tuple(errors)
+
+
+def load_watch(settings: Settings) -> Watch:
+    outlets = load_outlets(settings.outlets_file)
+    lists = load_lists(settings.lists_file)
+    topics, errors = load_topics(settings.topics_dir, lists)
+    return Watch(outlets=outlets, topics=topics, lists=lists, errors=errors)
