@@ -78,9 +78,10 @@ def parse_outlets(text: str, source: str = "outlets.yaml") -> tuple[Outlet, ...]
         raise ConfigError("expected a mapping with an 'outlets:' list", source=source, line=1)
     outlets, seen = [], set()
     for entry in data["outlets"]:
+        line = entry.get("__line__") if isinstance(entry, dict) else None
         outlet = _outlet(entry, source)
         if outlet.id in seen:
-            raise ConfigError(f"duplicate outlet id {outlet.id!r}", source=source, line=entry.get("__line__"))
+            raise ConfigError(f"duplicate outlet id {outlet.id!r}", source=source, line=line)
         seen.add(outlet.id)
         outlets.append(outlet)
     return tuple(outlets)

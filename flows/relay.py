@@ -114,6 +114,6 @@ def format_local(published, offset_minutes: int | None) -> str:
     from datetime import timedelta, timezone
 
     offset = timedelta(minutes=offset_minutes or 0)
-    local = published.replace(tzinfo=timezone.utc).astimezone(timezone(offset))
+    local = (published if published.tzinfo else published.replace(tzinfo=timezone.utc)).astimezone(timezone(offset))
     hours = offset.total_seconds() / 3600
     return local.strftime("%Y-%m-%d %H:%M") + (f" (UTC{hours:+g})" if offset_minutes else " UTC")

@@ -1,6 +1,6 @@
 """Every table of rasid, in one module (SQLModel).
 
-Times are stored as naive UTC datetimes (SQLite has no time zones); the outlet's
+Times are timezone-aware UTC in Python (SQLModel refuses naive ones); the outlet's
 offset is kept beside the publication time so local days can be shown.
 """
 
@@ -14,7 +14,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(timezone.utc)
 
 
 class OutletState(SQLModel, table=True):

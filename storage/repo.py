@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from extractors import grouping
 from extractors.errors import TransientError
-from storage.models import Alert, Article, Match, Story, StoryKey
+from storage.models import Alert, Article, Match, Story, StoryKey, utcnow
 
 STORY_WINDOW = timedelta(hours=72)
 CANDIDATE_MEMBERS = 4  # signatures compared per candidate story
@@ -61,10 +61,11 @@ class StoreOutcome:
     attached_to: int | None = None
 
 
-def naive_utc(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+def as_utc(value: datetime | None) -> datetime | None:
+    """Aware UTC; a naive value is taken to be UTC already."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
@@ -113,7 +114,7 @@ def store_article(session: Session, article: NewArticle, matches: Sequence, sign
 
 def _store(session, article, matches, signature, policies) -> StoreOutcome:
     _lock_writers(session)
-    values = {**article.__dict__, "published": naive_utc(article.published),
+    values = {**article.__dict__, "published": as_utc(article.published),
               "signature": signature.to_json()}
     row = session.execute(_insert_ignore(session, Article, values).returning(Article.id)).first()
     if row is None:
@@ -123,7 +124,7 @@ def _store(session, article, matches, signature, policies) -> StoreOutcome:
         session.execute(insert(Match).values(
             article_id=article_id, topic_id=m.topic_id, terms=list(m.terms), snippet=m.snippet,
             highlights=[list(h) for h in m.highlights]))
-    when = naive_utc(article.published) or values.get("fetched") or datetime.utcnow()
+    when = as_utc(article.published) or utcnow()
     story_id, new_story, members = _assign_story(session, article, article_id, signature, when)
     kind = "new" if new_story else _update_kind(signature, members)
     alerts = _write_alerts(session, article_id, story_id, matches, policies, kind) if kind else 0
@@ -201,7 +202,7 @@ def iter_articles(session: Session, since: datetime | None = None, outlet_id: st
     while True:
         query = select(Article).where(Article.id > last_id).order_by(Article.id).limit(batch)
         if since is not None:
-            query = query.where(Article.published >= naive_utc(since))
+            query = query.where(Article.published >= as_utc(since))
         if outlet_id is not None:
             query = query.where(Article.outlet_id == outlet_id)
         rows = session.exec(query).all()

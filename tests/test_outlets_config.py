@@ -1,0 +1,49 @@
+"""outlets.yaml parsing: bad files give one precise message with file and line."""
+
+import pytest
+
+from extractors.errors import ConfigError
+from extractors.outlets import parse_outlets
+
+GOOD = """
+outlets:
+  - id: a
+    name: Outlet A
+    home: https://a.example/
+    feeds: [https://a.example/rss]
+    utc_offset_hours: 3
+  - id: b
+    name: Outlet B
+    home: https://b.example/
+"""
+
+
+def test_parses_outlets_with_defaults():
+    a, b = parse_outlets(GOOD, "outlets.yaml")
+    assert a.feeds == ("https://a.example/rss",) and a.utc_offset_hours == 3
+    assert b.poll_minutes == 15 and b.sources == ()
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("outlets:\n  - id: a\n    name: [unclosed\n", 4, "invalid YAML"),
+    ("outlets:\n  - id: a\n    name: A\n    home: h\n    colour: red\n", 2, "unknown field(s) colour"),
+    ("outlets:\n  - id: a\n    home: h\n", 2, "needs 'name'"),
+    ("outlets:\n  - {id: a, name: A, home: h}\n  - {id: a, name: B, home: h}\n", 3, "duplicate outlet id"),
+    ("outlets:\n  - {id: a, name: A, home: h, poll_minutes: 0}\n", 2, "poll_minutes"),
+])
+def test_bad_outlets_file_names_file_and_line(text, line, words):
+    with pytest.raises(ConfigError) as err:
+        parse_outlets(text, "conf/outlets.yaml")
+    assert err.value.source == "conf/outlets.yaml"
+    assert err.value.line == line
+    assert words in str(err.value) and str(err.value).startswith("conf/outlets.yaml:")
+
+
+def test_seed_outlets_parse_and_cover_the_seed_outlets():
+    from flows.settings import SEEDS_DIR
+
+    outlets = parse_outlets((SEEDS_DIR / "outlets.yaml").read_text(encoding="utf-8"), "seeds/outlets.yaml")
+    homes = " ".join(o.home for o in outlets)
+    for domain in ("eremnews", "almasalah", "alaraby", "newkhalij", "baghdadtoday", "independentarabia"):
+        assert domain in homes
+    assert all(o.sources for o in outlets), "every outlet needs a feed, sitemap or section page"
