@@ -11,15 +11,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from extractors.errors import PermanentError, TransientError
 from storage import models  # noqa: F401 - registers the tables
 
 _ENGINES: dict[str, Engine] = {}
+_MIGRATED: set = set()
 
 
 def normalize_url(url: str) -> str:
@@ -73,15 +74,18 @@ def is_postgres(engine: Engine) -> bool:
 
 
 def init_db(target: Any) -> Engine:
-    """Create missing tables; safe to run from several processes at once."""
+    """The engine, with the schema migrated to head (once per process and URL)."""
     engine = get_engine(target)
+    if engine.url in _MIGRATED:
+        return engine
+    from storage import migrate
+
     try:
-        with engine.begin() as conn:
-            if is_postgres(engine):  # two pollers creating tables at once would collide
-                conn.execute(text("SELECT pg_advisory_xact_lock(727100)"))
-            SQLModel.metadata.create_all(conn)
+        if migrate.current(engine) != migrate.head():
+            migrate.upgrade(engine)
     except OperationalError as exc:
         raise TransientError(f"database unreachable: {_safe(exc)}") from None
+    _MIGRATED.add(engine.url)
     return engine
 
 
@@ -116,3 +120,4 @@ def dispose_engines() -> None:
     for engine in _ENGINES.values():
         engine.dispose()
     _ENGINES.clear()
+    _MIGRATED.clear()

@@ -8,7 +8,7 @@ from importlib import import_module
 
 from flows.cli.app import app
 
-for _name in ("core", "topics", "extract", "outlets", "stories"):
+for _name in ("core", "ops", "topics", "extract", "outlets", "stories"):
     try:
         import_module(f"flows.cli.{_name}")
     except ModuleNotFoundError as exc:  # a command module not written yet
