@@ -120,3 +120,26 @@ async def _publish(summary: PollSummary) -> None:
     lines.append(f"\nAlerts delivered: {len(summary.relay.sent)}, to retry: {summary.relay.retried}, "
                  f"failed: {summary.relay.failed}")
     await create_markdown_artifact(key="poll-summary", markdown="\n".join(lines), description="Poll summary")
+
+
+def _settings_for(config_file: str | None) -> Settings:
+    from pathlib import Path
+
+    from flows.settings import load_settings
+
+    return load_settings(Path(config_file) if config_file else None)
+
+
+@flow(name="poll-scheduled")
+async def poll_scheduled(config_file: str | None = None, outlet_ids: list[str] | None = None) -> dict:
+    """Entry point for schedules and deployments: settings come from the file and the environment."""
+    summary = await poll_flow(_settings_for(config_file), outlet_ids)
+    return {r.outlet_id: r.counts() for r in summary.outlets}
+
+
+@flow(name="relay")
+async def relay_scheduled(config_file: str | None = None) -> dict:
+    """Deliver due alerts (retries whose backoff has passed) on its own schedule."""
+    settings = _settings_for(config_file)
+    report = await relay_task(settings, load_watch(settings))
+    return {"sent": len(report.sent), "retried": report.retried, "failed": report.failed}

@@ -71,3 +71,20 @@ def alerts_list(config: Optional[Path] = ConfigOption,
         table.add_row(str(alert.id), alert.topic_id, alert.channel, alert.kind, alert.status, str(alert.attempts),
                       article.title[:60], (alert.last_error or "")[:60])
     console.print(table)
+
+
+@app.command()
+def serve(config: Optional[Path] = ConfigOption) -> None:
+    """Run the poll (per group of outlets sharing an interval) and the alert relay on schedules, in this process.
+
+    Stops cleanly on SIGTERM/SIGINT. Open the Prefect UI (`prefect server start`) to watch the runs.
+    """
+    from flows import prefect_env
+    from flows.serve import interval_groups, serve_forever
+
+    prefect_env.apply()
+    with user_errors():
+        settings = settings_from(config)
+        for minutes, ids in interval_groups(settings).items():
+            console.print(f"poll every {minutes} min: {', '.join(ids)}")
+        serve_forever(settings, str(config) if config else None)

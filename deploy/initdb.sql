@@ -1,0 +1,3 @@
+-- Two databases on one server: Prefect's own and rasid's archive.
+CREATE DATABASE prefect;
+CREATE DATABASE rasid;
