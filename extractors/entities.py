@@ -1,0 +1,131 @@
+"""The entity gazetteer: places, factions, actors and weapons named in an article.
+
+Names are matched on normalized tokens (clitics split off), so «بقاعدة عين الأسد»,
+«لعين الاسد» and "Ain al-Asad" all find the same entity; Arabic and English names share
+one id, which is what links an Arabic copy of a story to its English version. Besides
+the four kinds that alerts list, the gazetteer may hold `events` (attack, killed,
+withdrawal …): bilingual event words that story grouping uses but alerts do not show.
+Parsing is pure: the caller reads seeds/gazetteer.yaml and passes its text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from extractors.errors import ConfigError
+from extractors.outlets import load_yaml
+from extractors.story_text import Tok, norm_words, tokens
+
+ALERT_KINDS = ("place", "faction", "actor", "weapon")
+KINDS = ALERT_KINDS + ("event",)
+_SECTIONS = {"places": "place", "factions": "faction", "actors": "actor", "weapons": "weapon",
+             "events": "event"}
+_ENTRY_FIELDS = {"id", "ar", "en", "weight", "__line__"}
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    kind: str  # "place" | "faction" | "actor" | "weapon" (| "event", grouping only)
+    name_ar: str
+    name_en: str
+    weight: float = 1.0  # how much sharing it says about two articles telling one event
+
+
+class Gazetteer:
+    """Finds entities in text.
+
+    A name is a sequence of normalized words; it matches where each word equals one of
+    the readings (clitic splits) of consecutive tokens, so «وبقاعدة حرير» finds «قاعدة حرير».
+    Names are indexed by their first word, so the cost grows with the text, not the list.
+    """
+
+    def __init__(self, entities: Iterable[Entity], variants: Iterable[tuple[tuple[str, ...], str]]) -> None:
+        self.entities: dict[str, Entity] = {e.id: e for e in entities}
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, entity_id in variants:
+            self._by_first.setdefault(phrase[0], []).append((phrase, entity_id))
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def find_all(self, title: str, text: str) -> tuple[Entity, ...]:
+        """Every entity named, events included, in order of first mention (title first)."""
+        return self.find_in_tokens(tokens(title) + tokens(text))
+
+    def find(self, title: str, text: str) -> tuple[Entity, ...]:
+        """Places, factions, actors and weapons named in the article, in order of first mention."""
+        return tuple(e for e in self.find_all(title, text) if e.kind in ALERT_KINDS)
+
+    def find_in_tokens(self, toks: tuple[Tok, ...]) -> tuple[Entity, ...]:
+        seen: dict[str, Entity] = {}
+        for i, tok in enumerate(toks):
+            for form in tok.forms:
+                for phrase, entity_id in self._by_first.get(form, ()):
+                    if entity_id not in seen and _matches_at(phrase, toks, i):
+                        seen[entity_id] = self.entities[entity_id]
+        return tuple(seen.values())
+
+
+def _matches_at(phrase: tuple[str, ...], toks: tuple[Tok, ...], i: int) -> bool:
+    if i + len(phrase) > len(toks):
+        return False
+    return all(word in toks[i + k].forms for k, word in enumerate(phrase) if k)
+
+
+def _names(entry: dict[str, Any], key: str, source: str) -> list[str]:
+    value = entry.get(key, [])
+    names = [value] if isinstance(value, (str, int)) else value
+    if not isinstance(names, list) or not all(isinstance(n, (str, int)) for n in names):
+        raise ConfigError(f"'{key}' must be a name or a list of names", source=source, line=entry["__line__"])
+    return [str(n) for n in names]
+
+
+def _entry(entry: Any, kind: str, source: str) -> tuple[Entity, list[str]]:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        line = entry.get("__line__") if isinstance(entry, dict) else None
+        raise ConfigError(f"each {kind} needs an 'id'", source=source, line=line)
+    unknown = set(entry) - _ENTRY_FIELDS
+    if unknown:
+        raise ConfigError(f"unknown field(s) {sorted(unknown)} in {entry['id']}", source=source,
+                          line=entry["__line__"])
+    ar, en = _names(entry, "ar", source), _names(entry, "en", source)
+    if not ar and not en:
+        raise ConfigError(f"{entry['id']} has no names", source=source, line=entry["__line__"])
+    weight = entry.get("weight", 1.0)
+    if not isinstance(weight, (int, float)) or weight < 0:
+        raise ConfigError(f"weight of {entry['id']} must be a number >= 0", source=source, line=entry["__line__"])
+    entity = Entity(entry["id"], kind, ar[0] if ar else en[0], en[0] if en else ar[0], float(weight))
+    return entity, ar + en
+
+
+def parse_gazetteer(text: str, source: str = "gazetteer.yaml") -> Gazetteer:
+    """Build the gazetteer from its YAML text; a wrong entry names the file and line."""
+    data = load_yaml(text, source)
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping of sections (places, factions, actors, weapons, events)",
+                          source=source, line=1)
+    entities: list[Entity] = []
+    variants: list[tuple[tuple[str, ...], str]] = []
+    owner: dict[tuple[str, ...], str] = {}
+    for section, entries in data.items():
+        if section == "__line__":
+            continue
+        if section not in _SECTIONS or not isinstance(entries, list):
+            raise ConfigError(f"unknown or malformed section '{section}'", source=source, line=data["__line__"])
+        for raw in entries:
+            entity, names = _entry(raw, _SECTIONS[section], source)
+            if entity.id in {e.id for e in entities}:
+                raise ConfigError(f"duplicate id {entity.id}", source=source, line=raw["__line__"])
+            entities.append(entity)
+            for name in names:
+                phrase = tuple(norm_words(name))
+                if not phrase:
+                    raise ConfigError(f"name {name!r} of {entity.id} has no words", source=source,
+                                      line=raw["__line__"])
+                if owner.setdefault(phrase, entity.id) != entity.id:
+                    raise ConfigError(f"name {name!r} of {entity.id} is already a name of {owner[phrase]}",
+                                      source=source, line=raw["__line__"])
+                variants.append((phrase, entity.id))
+    return Gazetteer(entities, variants)

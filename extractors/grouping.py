@@ -1,0 +1,183 @@
+"""Story grouping: is this article another telling of a development already seen?
+
+The storage layer finds candidates by the signature's keys inside a time window (never
+a scan), then calls `choose_story`; `StoryGrouper` does the same in memory for the
+`rasid stories` command and the evaluation. Scoring combines evidence that survives
+rewriting and translation: shared gazetteer entities (a base, a faction), numbers that
+agree, shared rare terms, event words, time distance, the wire agency and the topic.
+Weights and the threshold are fitted on tests/data/stories (dev split), see docs/grouping.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Mapping, Sequence
+
+from extractors.entities import Gazetteer
+from extractors.minhash import jaccard
+from extractors.story_signature import StorySignature, story_signature
+from extractors.story_features import FEATURES, features
+
+__all__ = ["StorySignature", "story_signature", "same_story", "choose_story", "added_content", "Addition",
+           "StoryGrouper", "SAME_STORY_THRESHOLD", "WINDOW"]
+
+WINDOW = timedelta(hours=72)
+VERBATIM_JACCARD = 0.5   # shingle Jaccard above which two articles are copies, whatever else differs
+
+# Logistic weights over story_features.FEATURES, fitted by `uv run python bench/grouping.py --fit`
+# on the dev split of tests/data/stories/eval.jsonl.
+WEIGHTS: dict[str, float] = {
+    "bias": -4.0, "minhash": 6.0, "terms": 7.0, "title": 2.0, "entities": 4.0, "events": 1.0,
+    "place_conflict": -2.5, "numbers": 2.0, "facts": 1.0, "hours": -2.0, "agency": 0.5, "topics": 0.5,
+    "cross_lang": 0.0, "cross_entities": 2.0,
+}
+SAME_STORY_THRESHOLD = 0.5
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+def same_story(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, int] | None = None,
+               n_docs: int = 0) -> float:
+    """Probability-like score in [0, 1] that a and b tell the same development.
+
+    doc_freq maps index keys ("t:…", "e:…") to how many archived articles hold them and
+    n_docs is the archive size; with them, shared rare terms count more than common ones.
+    """
+    mh = jaccard(a.minhash, b.minhash)
+    f = features(a, b, doc_freq=doc_freq, n_docs=n_docs, minhash=mh)
+    score = _sigmoid(WEIGHTS["bias"] + sum(WEIGHTS[name] * f[name] for name in FEATURES))
+    if mh >= VERBATIM_JACCARD:
+        score = max(score, 0.9 + 0.1 * mh)
+    return score
+
+
+def choose_story(sig: StorySignature, candidates: Sequence[tuple[int, StorySignature]], *,
+                 doc_freq: Mapping[str, int] | None = None, n_docs: int = 0,
+                 threshold: float | None = None) -> int | None:
+    """The story whose closest member scores highest, if it reaches the threshold; else None (a new story)."""
+    limit = SAME_STORY_THRESHOLD if threshold is None else threshold
+    best: dict[int, float] = {}
+    for story_id, other in candidates:
+        score = same_story(sig, other, doc_freq=doc_freq, n_docs=n_docs)
+        if score > best.get(story_id, -1.0):
+            best[story_id] = score
+    if not best:
+        return None
+    story_id, score = max(best.items(), key=lambda kv: (kv[1], -kv[0]))
+    return story_id if score >= limit else None
+
+
+@dataclass(frozen=True)
+class Addition:
+    """What a follow-up adds to its story, and whether that is worth an update alert."""
+
+    casualties: tuple[tuple[str, int], ...] = ()   # higher figures than the story had: ("wounded", 34)
+    places: tuple[str, ...] = ()                   # specific places new to the story, named in the title
+    actors: tuple[str, ...] = ()                   # factions/actors new to the story, named in the title
+    new_terms: float = 0.0                         # share of salient-term weight the story never had
+
+    @property
+    def worth_alert(self) -> bool:
+        return bool(self.casualties or self.places or self.actors)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(name for name in ("casualties", "places", "actors") if getattr(self, name))
+
+
+NEW_PLACE_WEIGHT = 0.6   # a base or town, not "Iraq"
+NEW_ACTOR_WEIGHT = 0.4   # a faction, ministry or commander, not "US forces"
+
+
+def added_content(new: StorySignature, story_members: Sequence[StorySignature]) -> Addition:
+    """The update rule (docs/grouping.md): alert a follow-up when it reports a higher
+    casualty figure than any member did, or names in its title a specific place or an
+    actor the story never mentioned. Anything else is a copy: counted, not alerted."""
+    known_entities = set().union(*(m.entity_ids() for m in story_members)) if story_members else set()
+    highest: dict[str, int] = {}
+    for member in story_members:
+        for kind, value in member.facts:
+            highest[kind] = max(highest.get(kind, 0), value)
+    casualties = tuple(sorted({(k, v) for k, v in new.facts if v > highest.get(k, 0)}))
+    # keep only the top new figure per kind: "34 wounded" supersedes "30 wounded" in the same text
+    casualties = tuple((k, max(v for kk, v in casualties if kk == k)) for k in dict.fromkeys(k for k, _ in casualties))
+    title_new = [(e, kind, w) for e, kind, w in new.entities
+                 if e in new.title_entities and e not in known_entities]
+    places = tuple(e for e, kind, w in title_new if kind == "place" and w >= NEW_PLACE_WEIGHT)
+    actors = tuple(e for e, kind, w in title_new if kind in ("faction", "actor") and w >= NEW_ACTOR_WEIGHT)
+    seen_terms = {t for m in story_members for t, _ in m.terms}
+    total = sum(w for _, w in new.terms) or 1.0
+    new_terms = sum(w for t, w in new.terms if t not in seen_terms) / total
+    return Addition(casualties, places, actors, round(new_terms, 3))
+
+
+class StoryGrouper:
+    """Groups a stream of articles into stories in memory, by the same key index the database keeps.
+
+    Each article is compared only with earlier articles that share a key with it and were
+    published within `window` of it (articles without a date are compared by keys alone).
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, window: timedelta = WINDOW,
+                 threshold: float | None = None, max_candidates: int = 50) -> None:
+        self.gazetteer, self.window, self.threshold = gazetteer, window, threshold
+        self.max_candidates = max_candidates
+        self._sigs: list[StorySignature] = []
+        self._stories: list[int] = []
+        self._ids: list[str] = []
+        self._index: dict[str, list[int]] = defaultdict(list)
+        self._doc_freq: Counter[str] = Counter()
+        self._next_story = 1
+
+    def add(self, doc_id: str, title: str, text: str, published: datetime | None = None, *,
+            topics: Sequence[str] = (), agency: str | None = None) -> int:
+        sig = story_signature(title, text, published=published, topics=topics, agency=agency,
+                              gazetteer=self.gazetteer)
+        return self.add_signature(doc_id, sig)
+
+    def add_signature(self, doc_id: str, sig: StorySignature) -> int:
+        candidates = [(self._stories[i], self._sigs[i]) for i in self._candidates(sig)]
+        story = choose_story(sig, candidates, doc_freq=self._doc_freq, n_docs=len(self._sigs),
+                             threshold=self.threshold)
+        if story is None:
+            story, self._next_story = self._next_story, self._next_story + 1
+        position = len(self._sigs)
+        self._sigs.append(sig)
+        self._stories.append(story)
+        self._ids.append(doc_id)
+        for key in sig.keys:
+            self._index[key].append(position)
+            self._doc_freq[key] += 1
+        return story
+
+    def members(self, story: int) -> list[StorySignature]:
+        return [s for s, st in zip(self._sigs, self._stories) if st == story]
+
+    def _candidates(self, sig: StorySignature) -> list[int]:
+        """Earlier articles sharing the most keys with sig, inside the time window."""
+        shared: Counter[int] = Counter()
+        when = sig.published_at
+        for key in sig.keys:
+            for position in self._index.get(key, ()):
+                shared[position] += 1
+        chosen = []
+        for position, _count in shared.most_common():
+            other = self._sigs[position].published_at
+            if when is not None and other is not None and abs(_naive(when) - _naive(other)) > self.window:
+                continue
+            chosen.append(position)
+            if len(chosen) >= self.max_candidates:
+                break
+        return chosen
+
+
+def _naive(moment: datetime) -> datetime:
+    """Compare aware and naive datetimes alike (naive ones are taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)

@@ -1,0 +1,108 @@
+"""What an article says, reduced once to what story grouping compares: the StorySignature.
+
+Computed once per article and stored (JSON) beside it; its `keys` go into an index
+table so candidates are found by lookup, never by scanning the archive:
+- "b:<band>:<digest>": MinHash/LSH band keys, for verbatim and near-verbatim copies;
+- "t:<stem>": the article's salient terms (title and lede weigh more), for rewrites;
+- "e:<entity id>": specific gazetteer entities (a base, a faction), language-neutral,
+  which is how an English copy finds its Arabic story.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Sequence
+
+from extractors.entities import Gazetteer
+from extractors.errors import PermanentError
+from extractors.minhash import band_keys, minhash
+from extractors.story_text import (Tok, casualty_facts, content_stems, detect_agency, is_year,
+                                   language, numbers_at, tokens)
+
+MAX_TERMS = 20          # salient terms kept (all are index keys)
+MAX_ENTITY_KEYS = 8     # entity keys kept (most specific first)
+MIN_KEY_WEIGHT = 0.3    # entities vaguer than this ("Iraq", "the coalition") are not keys
+TITLE_BOOST, LEDE_BOOST, LEDE_WORDS = 3.0, 2.0, 60
+
+
+@dataclass(frozen=True)
+class StorySignature:
+    keys: tuple[str, ...]
+    terms: tuple[tuple[str, float], ...] = ()        # salient stem -> weight in this article
+    title_terms: tuple[str, ...] = ()
+    entities: tuple[tuple[str, str, float], ...] = ()  # (id, kind, weight), events included
+    title_entities: tuple[str, ...] = ()             # ids named in the title
+    numbers: tuple[int, ...] = ()                    # numbers named, years left out
+    facts: tuple[tuple[str, int], ...] = ()          # casualty figures: ("killed", 3)
+    minhash: tuple[int, ...] = ()
+    published: str | None = None                     # ISO 8601
+    agency: str | None = None
+    topics: tuple[str, ...] = ()
+    lang: str = "ar"
+    size: int = 0                                    # words in the article
+
+    @property
+    def published_at(self) -> datetime | None:
+        return datetime.fromisoformat(self.published) if self.published else None
+
+    def entity_ids(self, *kinds: str) -> frozenset[str]:
+        return frozenset(e for e, k, _ in self.entities if not kinds or k in kinds)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "StorySignature":
+        try:
+            data = json.loads(text)
+            return cls(
+                keys=tuple(data["keys"]), terms=tuple((t, float(w)) for t, w in data.get("terms", ())),
+                title_terms=tuple(data.get("title_terms", ())),
+                entities=tuple((e, k, float(w)) for e, k, w in data.get("entities", ())),
+                title_entities=tuple(data.get("title_entities", ())),
+                numbers=tuple(data.get("numbers", ())), facts=tuple((k, int(v)) for k, v in data.get("facts", ())),
+                minhash=tuple(data.get("minhash", ())), published=data.get("published"),
+                agency=data.get("agency"), topics=tuple(data.get("topics", ())), lang=data.get("lang", "ar"),
+                size=int(data.get("size", 0)))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise PermanentError(f"not a story signature: {exc}") from None
+
+
+def _salient_terms(title_toks: tuple[Tok, ...], body_toks: tuple[Tok, ...]) -> list[tuple[str, float]]:
+    counts: Counter[str] = Counter()
+    for s in content_stems(title_toks):
+        counts[s] += TITLE_BOOST
+    for i, s in enumerate(content_stems(body_toks)):
+        counts[s] += LEDE_BOOST if i < LEDE_WORDS else 1.0
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: first mention breaks ties
+    return [(t, round(w, 2)) for t, w in ranked[:MAX_TERMS] if len(t) > 1]
+
+
+def story_signature(title: str, text: str, *, published: datetime | None = None, agency: str | None = None,
+                    topics: Sequence[str] = (), lang: str | None = None,
+                    gazetteer: Gazetteer | None = None) -> StorySignature:
+    """Reduce one article to its signature. Pass the gazetteer: without it no entity links
+    Arabic and English copies and grouping falls back to terms and numbers."""
+    title_toks, body_toks = tokens(title), tokens(text)
+    all_toks = title_toks + body_toks
+    title_words = [t.norm for t in title_toks]
+    body_words = [t.norm for t in body_toks]
+    terms = _salient_terms(title_toks, body_toks)
+    found = gazetteer.find_in_tokens(all_toks) if gazetteer is not None else ()
+    in_title = gazetteer.find_in_tokens(title_toks) if gazetteer is not None else ()
+    entities = tuple((e.id, e.kind, e.weight) for e in found)
+    numbers = sorted({v for _, v in numbers_at([t.forms for t in all_toks]) if v >= 2 and not is_year(v)})
+    values = minhash([w for w in title_words + body_words])
+    specific = sorted((e for e in entities if e[1] != "event" and e[2] >= MIN_KEY_WEIGHT), key=lambda e: -e[2])
+    keys = (band_keys(values) + tuple(f"t:{t}" for t, _ in terms)
+            + tuple(f"e:{e[0]}" for e in specific[:MAX_ENTITY_KEYS]))
+    return StorySignature(
+        keys=keys, terms=tuple(terms),
+        title_terms=tuple(dict.fromkeys(content_stems(title_toks))),
+        entities=entities, title_entities=tuple(e.id for e in in_title), numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks), minhash=values,
+        published=published.isoformat() if published else None,
+        agency=agency or detect_agency(all_toks), topics=tuple(topics),
+        lang=lang or language(title + " " + text[:2000]), size=len(all_toks))

@@ -1,0 +1,85 @@
+"""Story grouping: copies join their story, other events stay apart, follow-ups are measured."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from extractors.entities import parse_gazetteer
+from extractors.grouping import (SAME_STORY_THRESHOLD, StoryGrouper, StorySignature, added_content,
+                                 choose_story, same_story, story_signature)
+from extractors.minhash import BANDS
+
+ROOT = Path(__file__).resolve().parents[1]
+GAZ = parse_gazetteer((ROOT / "seeds" / "gazetteer.yaml").read_text(encoding="utf-8"), "gazetteer.yaml")
+T0 = datetime(2024, 1, 28, 15, tzinfo=timezone.utc)
+
+TOWER_AR = ("مقتل 3 جنود أمريكيين بهجوم بطائرة مسيرة على البرج 22 في الأردن",
+            "قالت القيادة المركزية الأمريكية إن ثلاثة جنود قتلوا وأصيب 25 آخرون في هجوم بطائرة مسيرة "
+            "استهدف موقع البرج 22 شمال شرقي الأردن قرب الحدود السورية، فيما تبنت المقاومة الإسلامية "
+            "في العراق هجمات على قواعد في المنطقة.")
+TOWER_EN = ("Drone strike kills three US troops in Jordan",
+            "Three U.S. service members were killed and 25 wounded in a one-way drone attack on Tower 22, "
+            "a small outpost in northeast Jordan near the Syrian border, U.S. Central Command said.")
+ASAD_AR = ("هجوم بطائرة مسيرة على قاعدة عين الأسد غربي العراق",
+           "تعرضت قاعدة عين الأسد الجوية في محافظة الأنبار لهجوم بطائرة مسيرة دون وقوع إصابات، "
+           "وقالت مصادر أمنية إن الدفاعات الجوية أسقطت الطائرة قبل وصولها.")
+
+
+def sig(doc: tuple[str, str], hours: float = 0, **kw) -> StorySignature:
+    return story_signature(*doc, published=T0 + timedelta(hours=hours), gazetteer=GAZ, **kw)
+
+
+def test_signature_round_trips_through_json_and_keeps_few_keys():
+    s = sig(TOWER_AR, topics=("attacks",))
+    assert StorySignature.from_json(s.to_json()) == s
+    assert len(s.keys) <= 40
+    assert sum(k.startswith("b:") for k in s.keys) == BANDS
+    assert "e:tower-22" in s.keys and any(k.startswith("t:") for k in s.keys)
+
+
+def test_verbatim_copy_is_the_same_story():
+    a, b = sig(TOWER_AR), sig((TOWER_AR[0], TOWER_AR[1] + " المصدر: وكالات"), hours=2)
+    assert same_story(a, b) >= 0.9
+
+
+def test_arabic_and_english_copies_are_linked_through_the_gazetteer():
+    assert same_story(sig(TOWER_AR), sig(TOWER_EN, hours=2)) >= SAME_STORY_THRESHOLD
+
+
+def test_other_attack_same_day_stays_apart():
+    assert same_story(sig(TOWER_AR), sig(ASAD_AR, hours=-6)) < SAME_STORY_THRESHOLD
+
+
+def test_choose_story_picks_the_story_of_the_best_member():
+    candidates = [(7, sig(ASAD_AR, hours=-6)), (9, sig(TOWER_EN, hours=1))]
+    assert choose_story(sig(TOWER_AR), candidates) == 9
+    assert choose_story(sig(TOWER_AR), candidates[:1]) is None
+    assert choose_story(sig(TOWER_AR), []) is None
+
+
+def test_grouper_outside_the_window_starts_a_new_story():
+    grouper = StoryGrouper(GAZ)
+    first = grouper.add("a", *ASAD_AR, published=T0)
+    assert grouper.add("b", *ASAD_AR, published=T0 + timedelta(days=7)) != first
+    assert grouper.add("c", *ASAD_AR, published=T0 + timedelta(days=7, hours=3)) != first
+
+
+def test_follow_up_with_higher_casualties_is_worth_an_update():
+    story = [sig(TOWER_AR), sig(TOWER_EN, hours=1)]
+    update = sig(("ارتفاع عدد الجرحى إلى 34 في هجوم البرج 22",
+                  "أعلن البنتاغون أن عدد المصابين في هجوم البرج 22 ارتفع إلى 34 جنديا."), hours=20)
+    added = added_content(update, story)
+    assert ("wounded", 34) in added.casualties and added.worth_alert
+    assert not added_content(sig(TOWER_EN, hours=3), story).worth_alert
+
+
+def test_follow_up_naming_a_new_actor_in_its_title_is_worth_an_update():
+    story = [sig(TOWER_AR)]
+    update = sig(("الخارجية العراقية تدين هجوم البرج 22", "دانت وزارة الخارجية العراقية الهجوم على البرج 22."),
+                 hours=5)
+    added = added_content(update, story)
+    assert added.actors == ("iraqi-foreign-ministry",) and added.reasons == ("actors",)
