@@ -1,0 +1,128 @@
+"""Arabic (and English) text as the matcher sees it: one normalized form, tokens that map back.
+
+Iraqi and Gulf sites write the same word many ways (أ/إ/ا, ى/ي, ة/ه, Persian ی and ک,
+tatweel, vowel marks, Eastern digits). Matching runs on one folded form so a topic
+written once finds every spelling; every normalized character remembers its index in
+the original text so snippets and highlights show what the outlet actually wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
+
+from extractors.stemming import token_forms
+
+# One-to-one letter folds (DESIGN.md "Arabic text, done properly").
+_FOLD = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ئ": "ي", "ی": "ي", "ې": "ي", "ێ": "ي", "ے": "ي",
+    "ة": "ه", "ە": "ه", "ۀ": "ه", "ھ": "ه", "ہ": "ه",
+    "ؤ": "و", "ٶ": "و",
+    "ک": "ك", "ڪ": "ك",
+    "«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "〝": '"', "〞": '"',
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+    "٫": ".", "٬": ",",
+}
+_FOLD.update({chr(0x0660 + d): str(d) for d in range(10)})   # Eastern Arabic digits
+_FOLD.update({chr(0x06F0 + d): str(d) for d in range(10)})   # Persian digits
+_FOLD.update({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+
+# Removed outright: tatweel, harakat and Quranic marks, and invisible format characters.
+_DROP = (
+    "\u0640"                                    # tatweel
+    "\u0610-\u061a\u064b-\u065f\u0670"          # harakat, hamza/madda above/below, dagger alef
+    "\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"   # Quranic annotation marks
+    "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"  # soft hyphen, bidi and zero-width marks
+)
+_DROP_RE = re.compile(f"[{_DROP}]+")
+_TABLE = str.maketrans({**_FOLD, **dict.fromkeys("".join(_DROP_RE.findall("".join(map(chr, range(0x00a0, 0x10000))))))})
+# Characters whose fold is not one-to-one (presentation-form ligatures, non-ASCII capitals).
+_SLOW_RE = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefc\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
+
+_TOKEN_RE = re.compile(
+    r"[\u0621-\u063a\u0641-\u064a\u066e-\u066f\u0671-\u06d3\u06d5\u06fa-\u06fc]+"   # Arabic letters
+    r"|[a-z\u00df-\u024f]+(?:'[a-z\u00df-\u024f]+)*"                               # Latin words
+    r"|[0-9]+")
+_COMBINING_TAIL = re.compile(f"[{_DROP}]*")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalized text; offsets[i] is the index in the original text of normalized char i."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word. norm: normalized, article and its prefixed clitics split off (وبالتحالف -> تحالف).
+
+    start/end are offsets in the ORIGINAL text. forms: every reading the matcher tries
+    (surface, and each plausible clitic split), so a query word matches any of them.
+    """
+
+    norm: str
+    start: int
+    end: int
+    forms: tuple[str, ...] = ()
+
+
+def normalize(text: str) -> Normalized:
+    """Fold spelling variants; keep a map from every output char back to the original."""
+    if _SLOW_RE.search(text):
+        return _normalize_slow(text)
+    folded = text.translate(_TABLE)
+    if len(folded) == len(text):
+        return Normalized(folded, tuple(range(len(text))))
+    kept, prev = [], 0
+    for dropped in _DROP_RE.finditer(text):
+        kept.append(range(prev, dropped.start()))
+        prev = dropped.end()
+    kept.append(range(prev, len(text)))
+    return Normalized(folded, tuple(chain.from_iterable(kept)))
+
+
+def _normalize_slow(text: str) -> Normalized:
+    """Char by char, for text holding ligatures or capitals whose fold changes length."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        piece = _fold_char(char)
+        out.append(piece)
+        offsets.extend([index] * len(piece))
+    return Normalized("".join(out), tuple(offsets))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if "\ufb50" <= char <= "\ufefc":
+        char = unicodedata.normalize("NFKC", char)
+    return char.lower().translate(_TABLE)
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
+    """Split text into words (Arabic letters, Latin words, digit runs), clitics split off."""
+    return tokens_of(normalize(text), text)
+
+
+def tokens_of(normalized: Normalized, original: str) -> tuple[Token, ...]:
+    """Tokens of an already normalized text (normalize once per article, reuse here)."""
+    offsets = normalized.offsets
+    tokens = []
+    for found in _TOKEN_RE.finditer(normalized.text):
+        start = offsets[found.start()]
+        last = offsets[found.end() - 1] + 1
+        end = _COMBINING_TAIL.match(original, last).end()
+        norm, forms = token_forms(found.group())
+        tokens.append(Token(norm, start, end, forms))
+    return tuple(tokens)
+
+
+def normalize_word(word: str) -> str:
+    """The normalized text of one short string (query terms, list items)."""
+    return normalize(word).text

@@ -1,0 +1,107 @@
+"""Which readings of a word the matcher tries: clitic splits for Arabic, plural folding for English.
+
+Arabic glues conjunctions (و ف), prepositions (ب ك ل) and the article (ال) to the word:
+والتحالف، بالتحالف، للتحالف، وبالتحالف. A letter at the start of a word may also be part of
+the word itself (وجود، بغداد، لجنة), so instead of guessing one split, every plausible
+split is kept as a *form* of the token; a query word matches if it equals any form.
+The query side only drops the article, so «وجود» still matches «بوجود» and «الوجود».
+
+No suffix stripping and no root stemming: measured in docs/matching.md, a stemmer merges
+words an analyst must keep apart (قاعدة the base / قاعد sitting) while still missing
+broken plurals (قواعد). Plurals and suffixes are the query writer's call: `قاعد*`, or
+`قاعدة OR قواعد`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+_ARTICLE = "ال"
+
+
+def _clitic_prefixes() -> tuple[tuple[str, bool], ...]:
+    """Every conjunction + preposition + article combination, longest first, with has-article."""
+    found: dict[str, bool] = {}
+    for conj in ("", "و", "ف"):
+        for prep in ("", "ب", "ك", "ل"):
+            for article in ("", _ARTICLE):
+                if prep == "ل" and article:
+                    prefix = conj + "لل"      # ل + ال is written لل
+                else:
+                    prefix = conj + prep + article
+                if prefix:
+                    found[prefix] = bool(article)
+    return tuple(sorted(found.items(), key=lambda item: -len(item[0])))
+
+
+CLITIC_PREFIXES = _clitic_prefixes()
+# A split must leave a plausible word: 2 letters after an article (الحرب -> حرب),
+# 3 after a bare conjunction or preposition (so برد، ورد stay whole).
+_MIN_STEM_AFTER_ARTICLE = 2
+_MIN_STEM_AFTER_CLITIC = 3
+
+
+def is_arabic(word: str) -> bool:
+    return bool(word) and "\u0621" <= word[0] <= "\u06ff"
+
+
+@lru_cache(maxsize=200_000)
+def token_forms(word: str) -> tuple[str, tuple[str, ...]]:
+    """(norm, forms) for one normalized word: norm is the best single reading."""
+    if is_arabic(word):
+        return _arabic_forms(word)
+    if word[0].isdigit():
+        return word, (word,)
+    stem = english_stem(word)
+    return stem, ((stem,) if stem == word else (word, stem))
+
+
+def _arabic_forms(word: str) -> tuple[str, tuple[str, ...]]:
+    forms = [word]
+    norm = word
+    for prefix, has_article in CLITIC_PREFIXES:
+        if not word.startswith(prefix):
+            continue
+        stem = word[len(prefix):]
+        if len(stem) < (_MIN_STEM_AFTER_ARTICLE if has_article else _MIN_STEM_AFTER_CLITIC):
+            continue
+        if stem not in forms:
+            forms.append(stem)
+        if has_article and norm == word:
+            norm = stem                     # longest article-bearing split wins
+    return norm, tuple(forms)
+
+
+def query_word(word: str, *, prefix: bool = False) -> str:
+    """The form a normalized query word is looked up by.
+
+    Only the article is dropped (التحالف -> تحالف) because whoever writes «وجود» means the
+    word, not و + جود. English words are plural-folded unless matched by prefix.
+    """
+    if is_arabic(word):
+        if word.startswith(_ARTICLE) and len(word) - 2 >= _MIN_STEM_AFTER_ARTICLE:
+            return word[2:]
+        return word
+    if prefix or word[0].isdigit():
+        return word
+    return english_stem(word)
+
+
+def english_stem(word: str) -> str:
+    """Harman's S-stemmer plus possessives: plurals fold, nothing else is guessed.
+
+    Porter-style stemming would merge base/based and force/forced; the query writer
+    uses `withdraw*` where more is wanted.
+    """
+    if word.endswith("'s"):
+        word = word[:-2]
+    word = word.rstrip("'")
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    if word.endswith("s") and not word.endswith(("us", "ss")):
+        return word[:-1]
+    return word

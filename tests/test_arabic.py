@@ -1,0 +1,69 @@
+"""Normalization and tokenization: every spelling an Iraqi site emits folds to one form."""
+
+import pytest
+
+from extractors.arabic import normalize, tokenize
+from extractors.stemming import english_stem, query_word, token_forms
+
+
+@pytest.mark.parametrize("raw, folded", [
+    ("أحمد إبراهيم آمن ٱلله", "احمد ابراهيم امن الله"),
+    ("مستشفى", "مستشفي"),
+    ("القاعدة", "القاعده"),
+    ("مؤتمر رئيس", "موتمر رييس"),
+    ("الولایات المتحدة فی العراق", "الولايات المتحده في العراق"),   # Persian ی as in seed 001
+    ("کركوك", "كركوك"),
+    ("ە", "ه"),
+    ("الأســـــد", "الاسد"),                                            # tatweel
+    ("القُوَّاتُ الأَمْرِيكِيَّةُ", "القوات الامريكيه"),                 # diacritics
+    ("٢٠٢٥ ۲۰۲۶", "2025 2026"),                                        # Eastern Arabic and Persian digits
+    ("«قال» “x” „y“", '"قال" "x" "y"'),
+    ("US Forces", "us forces"),
+])
+def test_normalize_folds_every_variant(raw, folded):
+    assert normalize(raw).text == folded
+
+
+def test_offsets_map_every_normalized_char_back_to_the_original():
+    raw = "القُوَّاتُ الأمريكيـة في ﻻ US"
+    result = normalize(raw)
+    assert len(result.offsets) == len(result.text)
+    for char, index in zip(result.text, result.offsets):
+        assert normalize(raw[index]).text.startswith(char) or raw[index] in "ﻻ"
+    assert list(result.offsets) == sorted(result.offsets)
+
+
+def test_presentation_form_ligature_expands_and_maps_to_its_one_original_char():
+    result = normalize("ﻻ")
+    assert result.text == "لا" and result.offsets == (0, 0)
+
+
+@pytest.mark.parametrize("word", ["للتحالف", "والتحالف", "بالتحالف", "وبالتحالف", "فالتحالف", "كالتحالف",
+                                  "التحالف", "تحالف", "وتحالف"])
+def test_clitic_forms_reach_the_bare_word(word):
+    (token,) = tokenize(word)
+    assert query_word("التحالف") in token.forms
+
+
+def test_token_spans_point_at_original_characters_including_trailing_marks():
+    text = "قال: إنّ للتحالفِ قاعدةً"
+    tokens = tokenize(text)
+    assert [text[t.start:t.end] for t in tokens] == ["قال", "إنّ", "للتحالفِ", "قاعدةً"]
+    assert [t.norm for t in tokens] == ["قال", "ان", "تحالف", "قاعده"]
+
+
+def test_a_root_letter_is_not_taken_for_a_clitic_in_short_words():
+    assert token_forms("برد")[1] == ("برد",)          # cold, not ب + رد
+    assert "جود" in token_forms("وجود")[1]            # kept as a reading, never the query form
+    assert query_word("وجود") == "وجود"
+
+
+def test_tokenizer_separates_scripts_and_digits():
+    assert [t.norm for t in tokenize("2025م البرج22 F-16")] == ["2025", "م", "برج", "22", "f", "16"]
+
+
+@pytest.mark.parametrize("word, stem", [("forces", "force"), ("militias", "militia"), ("us", "us"),
+                                        ("bases", "base"), ("embassies", "embassy"), ("coalition's", "coalition"),
+                                        ("based", "based"), ("process", "process")])
+def test_english_plural_folding_is_conservative(word, stem):
+    assert english_stem(word) == stem
