@@ -1,0 +1,118 @@
+"""Headline and page metadata read from the HTML tree (no main-text extraction here).
+
+The headline is the `<h1>` that agrees with the page's own metadata title: pages carry
+logo and footer `<h1>`s («اليوم السابع», «CNN»), and metadata titles carry the site
+name («… - اليوم السابع», «خبرگزاری آریا - …») or are cut at 100 characters.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from typing import Any
+
+from lxml import html as lxml_html
+
+_SPACES = re.compile(r"\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[-–—|:]{1,2}\s+|\s+::\s+")
+_MIN_AGREEMENT = 0.35
+
+
+def clean(text: str | None) -> str:
+    return _SPACES.sub(" ", (text or "").replace("\u00a0", " ")).strip()
+
+
+def meta_content(tree: lxml_html.HtmlElement, *keys: str) -> str | None:
+    """The first non-empty `content` of a meta tag whose property/name/itemprop is one of `keys`."""
+    wanted = [k.lower() for k in keys]
+    found: dict[str, str] = {}
+    for el in tree.iterfind(".//meta[@content]"):
+        for attr in ("property", "name", "itemprop"):
+            key = (el.get(attr) or "").lower()
+            if key in wanted and key not in found and clean(el.get("content")):
+                found[key] = clean(el.get("content"))
+    return next((found[k] for k in wanted if k in found), None)
+
+
+def metadata_titles(tree: lxml_html.HtmlElement, jsonld: list[dict]) -> list[str]:
+    titles = [meta_content(tree, "og:title"), meta_content(tree, "twitter:title")]
+    titles += [clean(o.get("headline") or o.get("headLine")) for o in jsonld if isinstance(o.get("headline")
+                                                                                            or o.get("headLine"), str)]
+    titles += [clean(el.text_content()) for el in tree.iterfind(".//title")][:1]
+    return [t for t in titles if t]
+
+
+def headline_element(tree: lxml_html.HtmlElement, meta_titles: list[str]) -> Any | None:
+    """The `<h1>` that best agrees with the metadata titles, or the only `<h1>` when there is no metadata."""
+    h1s = [(el, clean(el.text_content())) for el in tree.iter("h1")]
+    h1s = [(el, text) for el, text in h1s if len(text) >= 3]
+    if not h1s:
+        return None
+    if not meta_titles:
+        return h1s[0][0] if len(h1s) == 1 else None
+    best, best_score = None, 0.0
+    for el, text in h1s:
+        score = max(_agreement(text, title) for title in meta_titles)
+        if score > best_score:
+            best, best_score = el, score
+    return best if best_score >= _MIN_AGREEMENT else None
+
+
+def _agreement(a: str, b: str) -> float:
+    """Longest common run, relative to the longer string (so a logo h1 inside a long title scores low)."""
+    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return match.size / max(len(a), len(b))
+
+
+def strip_site_name(title: str, site_name: str | None) -> str:
+    """Drop a leading or trailing site-name part from a metadata title («… - اليوم السابع»)."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    names = {clean(site_name).lower()} if site_name else set()
+    for index in (-1, 0):
+        part = parts[index].strip().lower()
+        if part and any(part == n or (len(part) >= 4 and (part in n or n in part)) for n in names):
+            rest = parts[:-1] if index == -1 else parts[1:]
+            return _rejoin(title, rest)
+    return title
+
+
+def _rejoin(title: str, parts: list[str]) -> str:
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip()
+
+
+def first_attr(tree: lxml_html.HtmlElement, xpath: str, attr: str) -> str | None:
+    for el in tree.xpath(xpath):
+        value = clean(el.get(attr))
+        if value:
+            return value
+    return None
+
+
+_NOT_A_NAME = re.compile(r"(?i)https?:|www\.|[|;©]|&copy|\(c\)")
+
+
+def author_name(tree: lxml_html.HtmlElement, jsonld: list[dict], fallback: str | None,
+                site_name: str | None) -> str | None:
+    """A byline name, never a profile URL, a copyright line or the site's own name.
+
+    WordPress puts a Facebook link in article:author; Iranian sites put the site name there.
+    """
+    candidates = [_jsonld_author(o.get("author")) for o in jsonld]
+    candidates += [meta_content(tree, "author", "article:author", "dc.creator"), fallback]
+    for candidate in candidates:
+        name = clean(candidate)
+        if name and len(name) <= 80 and not _NOT_A_NAME.search(name) and name != clean(site_name):
+            return name
+    return None
+
+
+def _jsonld_author(value: Any) -> str | None:
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value if isinstance(value, str) else None

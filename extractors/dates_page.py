@@ -1,0 +1,193 @@
+"""Which publication date a page states, in a fixed order, with the evidence kept.
+
+Order: structured data (JSON-LD, then article meta tags, then `<time>`), the visible
+byline right under the headline, the URL, and last the feed's date. A source that
+yields no full day (a bare year, a Hijri-only stamp, a weekday that contradicts the
+day, an "updated" stamp) is skipped rather than guessed, so the next source wins.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Iterator
+from urllib.parse import unquote, urlsplit
+
+from lxml import html as lxml_html
+
+from extractors.dates import DateMatch, find_dates, parse_structured
+from extractors.dates_names import UPDATE_MARKERS, fold
+
+_META_NAMES = (  # (attribute, value) in order of trust
+    ("property", "article:published_time"), ("property", "og:article:published_time"),
+    ("itemprop", "datepublished"), ("name", "article:published_time"), ("name", "pubdate"),
+    ("name", "publishdate"), ("name", "publish-date"), ("name", "publish_date"),
+    ("name", "datepublished"), ("name", "dc.date.issued"), ("name", "dcterms.created"),
+    ("name", "dc.date"), ("name", "sailthru.date"), ("name", "parsely-pub-date"),
+    ("name", "article.published"), ("property", "dc:date"), ("property", "dc:created"),
+    ("property", "dcterms:created"), ("itemprop", "datecreated"), ("name", "datecreated"),
+    ("name", "date"),
+)
+_PUBLISH_CLASS = re.compile(r"publish|posted|created", re.I)
+_BYLINE_CHARS, _BODY_NODE_CHARS = 400, 200
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/|$)|"
+                       r"/((?:19|20)\d\d)-(\d{2})-(\d{2})(?:/|$|[^\d])|[/_\-]((?:19|20)\d\d)(\d\d)(\d\d)(?:/|$|[_\-.])")
+
+
+@dataclass(frozen=True)
+class PublishedDate:
+    value: datetime | None          # aware, UTC
+    source: str | None              # "jsonld" | "meta" | "time" | "byline" | "url" | "feed" | None
+    evidence: str | None
+    utc_offset_minutes: int | None
+
+
+NO_DATE = PublishedDate(None, None, None, None)
+
+
+def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_element: Any | None,
+                      feed_date: datetime | None = None, utc_offset_minutes: int | None = None,
+                      lang: str | None = None) -> PublishedDate:
+    """The page's publication date and where it was read (see the module docstring)."""
+    byline = byline_date(title_element, utc_offset_minutes=utc_offset_minutes, lang=lang)
+    for source, raw in structured_dates(tree):
+        match = parse_structured(raw, utc_offset_minutes=utc_offset_minutes, lang=lang)
+        if match is not None and match.confident:
+            match, evidence = _local_clock_fix(match, raw, byline, utc_offset_minutes)
+            return _result(match, source, evidence, utc_offset_minutes)
+    if byline is not None:
+        return _result(byline, "byline", byline.evidence, utc_offset_minutes)
+    from_url = url_date(url, utc_offset_minutes=utc_offset_minutes)
+    if from_url is not None:
+        return _result(from_url, "url", from_url.evidence, utc_offset_minutes)
+    if feed_date is not None:
+        value = feed_date if feed_date.tzinfo else feed_date.replace(tzinfo=timezone.utc)
+        return PublishedDate(value.astimezone(timezone.utc), "feed", feed_date.isoformat(), utc_offset_minutes)
+    return NO_DATE
+
+
+def _result(match: DateMatch, source: str, evidence: str, outlet_offset: int | None) -> PublishedDate:
+    offset = outlet_offset if outlet_offset is not None else match.utc_offset_minutes
+    return PublishedDate(match.value, source, evidence, offset)
+
+
+def _local_clock_fix(match: DateMatch, raw: str, byline: DateMatch | None,
+                     outlet_offset: int | None) -> tuple[DateMatch, str]:
+    """Read a metadata 'Z' as local time when the byline shows the very same clock.
+
+    Many Arab CMSs stamp local time with a 'Z' (Youm7: meta 09:23:13Z, byline 09:23 ص);
+    with the outlet's offset known, that would otherwise be off by the offset.
+    """
+    if (outlet_offset and byline is not None and byline.has_time and not byline.offset_explicit
+            and match.has_time and match.offset_explicit and match.utc_offset_minutes == 0
+            and match.value.replace(second=0) == byline.local.replace(tzinfo=timezone.utc, second=0)):
+        fixed = DateMatch(byline.value, match.calendar, raw, match.start, match.end, has_time=True,
+                          utc_offset_minutes=outlet_offset)
+        return fixed, f"{raw} (the byline «{byline.evidence}» shows the same clock: read as local time)"
+    return match, raw
+
+
+def structured_dates(tree: lxml_html.HtmlElement) -> Iterator[tuple[str, str]]:
+    """(source, raw string) candidates from JSON-LD, meta tags and `<time>`, most trusted first."""
+    for obj in jsonld_objects(tree):
+        for key in ("datePublished", "dateCreated"):
+            if isinstance(obj.get(key), str):
+                yield "jsonld", obj[key]
+    for attr, name in _META_NAMES:
+        for el in tree.iterfind(".//*[@content]"):
+            if (el.get(attr) or "").lower() == name and el.tag != "time":
+                yield "meta", el.get("content")
+    for el in tree.iter("time"):
+        if el.get("datetime") and (el.get("itemprop", "").lower() in ("datepublished", "datecreated")
+                                   or el.get("pubdate") is not None
+                                   or _PUBLISH_CLASS.search(el.get("class", ""))):
+            yield "time", el.get("datetime")
+
+
+def jsonld_objects(tree: lxml_html.HtmlElement) -> list[dict]:
+    """JSON-LD objects of the page, article types first; malformed blocks are skipped."""
+    objects: list[dict] = []
+    for script in tree.iterfind(".//script[@type]"):
+        if "ld+json" not in script.get("type", "").lower() or not script.text:
+            continue
+        try:
+            data = json.loads(script.text, strict=False)
+        except ValueError:
+            continue
+        objects.extend(_walk(data))
+    return sorted(objects, key=lambda o: not _is_article(o))
+
+
+def _walk(data: Any) -> Iterator[dict]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
+    elif isinstance(data, dict):
+        yield data
+        yield from _walk(data.get("@graph"))
+
+
+def _is_article(obj: dict) -> bool:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(k, str) and ("Article" in k or "Posting" in k or "Report" in k) for k in kinds)
+
+
+def byline_window(title_element: Any | None) -> str:
+    """The short text lines right under the headline, up to the first body paragraph."""
+    if title_element is None:
+        return ""
+    lines: list[str] = []
+    total = 0
+    for node in title_element.xpath("following::text()[not(ancestor::script) and not(ancestor::style)]"):
+        line = " ".join(node.split())
+        if not line:
+            continue
+        if len(line) > _BODY_NODE_CHARS or total > _BYLINE_CHARS:
+            break
+        lines.append(line)
+        total += len(line)
+    return " \n ".join(lines)
+
+
+def byline_date(title_element: Any | None, *, utc_offset_minutes: int | None = None,
+                lang: str | None = None) -> DateMatch | None:
+    """The first confident date under the headline that is not an 'updated' stamp."""
+    window = byline_window(title_element)
+    matches = find_dates(window, utc_offset_minutes=utc_offset_minutes, lang=lang)
+    folded = fold(window).lower()
+    for i, match in enumerate(matches):
+        following = matches[i + 1].start if i + 1 < len(matches) else None
+        if match.confident and not _is_update_stamp(folded, match, following):
+            return match
+    return None
+
+
+def _is_update_stamp(folded: str, match: DateMatch, next_date_start: int | None) -> bool:
+    """An 'updated' word right before the date, or right after it with no other date following."""
+    before = folded[max(0, match.start - 30):match.start]
+    if any(marker in before for marker in UPDATE_MARKERS):
+        return True
+    after = folded[match.end:match.end + 30].lstrip(" ,،-–|()")
+    followed_by_date = next_date_start is not None and next_date_start - match.end <= 40
+    return not followed_by_date and any(after.startswith(marker) for marker in UPDATE_MARKERS)
+
+
+def url_date(url: str | None, *, utc_offset_minutes: int | None = None) -> DateMatch | None:
+    """A full y/m/d written in the URL path (never a year alone)."""
+    if not url:
+        return None
+    path = unquote(urlsplit(url).path)
+    for m in _URL_DATE.finditer(path):
+        y, mo, d = (int(g) for g in m.groups() if g is not None)
+        try:
+            day = date(y, mo, d)
+        except ValueError:
+            continue
+        offset = utc_offset_minutes or 0
+        value = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - timedelta(minutes=offset)
+        return DateMatch(value, "gregorian", m.group(0).strip("/_-."), m.start(), m.end(),
+                         utc_offset_minutes=utc_offset_minutes)
+    return None

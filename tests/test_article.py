@@ -1,0 +1,156 @@
+"""extract_article on real captured pages, the size guard, the overrides and `rasid extract`."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from extractors.article import ExtractedArticle, extract_article, prepare_html
+from extractors.errors import ConfigError, PermanentError
+from extractors.outlets import ExtractOverrides
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpus"
+needs_corpus = pytest.mark.skipif(not (CORPUS / "truth.jsonl").exists(),
+                                  reason=f"the shared page corpus is not at {CORPUS}")
+
+
+def _truth() -> dict[str, dict]:
+    if not (CORPUS / "truth.jsonl").exists():
+        return {}
+    rows = [json.loads(line) for line in (CORPUS / "truth.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    return {Path(r["file"]).stem: r for r in rows}
+
+
+TRUTH = _truth()
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").replace("\u00a0", " ").split())
+
+
+def _page(stem: str) -> tuple[str, dict]:
+    row = TRUTH[stem]
+    return (CORPUS / row["file"]).read_bytes().decode(row["encoding"]), row
+
+
+@needs_corpus
+@pytest.mark.parametrize("stem", ["001", "002", "003", "005", "006", "008", "009", "010",
+                                  pytest.param("004", marks=pytest.mark.xfail(reason="lead kept outside the body")),
+                                  pytest.param("007", marks=pytest.mark.xfail(reason="comment-policy lines"))])
+def test_corpus_article_headline_date_and_body(stem):
+    html, row = _page(stem)
+    article = extract_article(html, row["url"])
+    assert _norm(article.title) in {_norm(row["title"]), *map(_norm, row.get("title_variants", []))}
+    assert article.published_local.date().isoformat() == row["date"]
+    text = _norm(article.text)
+    assert all(_norm(s) in text for s in row["text_contains"])
+    assert not any(_norm(s) in text for s in row["text_excludes"])
+    assert article.lang == row["lang"]
+
+
+@needs_corpus
+def test_persian_pages_are_persian_and_dated_in_gregorian():
+    for stem in ("009", "010"):
+        html, row = _page(stem)
+        article = extract_article(html, row["url"])
+        assert article.lang == "fa"
+        assert article.published.year == 2020  # never the Solar Hijri year read as Gregorian
+
+
+@needs_corpus
+def test_last_update_stamp_loses_to_the_url_date():
+    html, row = _page("007")
+    article = extract_article(html, row["url"])
+    assert (article.date_source, article.published_local.date().isoformat()) == ("url", "2013-08-03")
+
+
+@needs_corpus
+def test_listing_page_gets_no_date_and_falls_back_to_the_feed():
+    html, row = _page("011")
+    assert extract_article(html, row["url"]).published is None
+    feed = datetime(2024, 1, 2, 3, 4, tzinfo=timezone.utc)
+    article = extract_article(html, row["url"], feed_date=feed)
+    assert (article.published, article.date_source) == (feed, "feed")
+
+
+@needs_corpus
+def test_outlet_offset_is_kept_and_used_for_the_local_day():
+    html, row = _page("005")
+    article = extract_article(html, row["url"], utc_offset_hours=3)
+    assert article.utc_offset_minutes == 180
+    assert article.published == datetime(2020, 11, 30, 23, 0, tzinfo=timezone.utc)
+    assert article.published_local.date().isoformat() == row["date"]
+
+
+def test_empty_and_markup_only_pages_are_results_not_errors():
+    assert extract_article("").text == ""
+    article = extract_article("<html><body><nav><a href='/'>الرئيسية</a></nav></body></html>")
+    assert isinstance(article, ExtractedArticle) and article.published is None
+
+
+def test_oversized_page_is_refused_with_a_clear_error():
+    with pytest.raises(PermanentError, match="cap"):
+        extract_article("<p>" + "ا" * 5000 + "</p>", max_chars=1000)
+
+
+def test_scripts_do_not_count_against_the_cap_and_big_pages_are_trimmed():
+    page = "<html><body><script>" + "x" * 3000 + "</script><p>نص</p>" + "<div>ب</div>" * 300 + "</body></html>"
+    trimmed = prepare_html(page, 2000)
+    assert "xxx" not in trimmed and len(trimmed) <= 2000 and trimmed.endswith(">")
+
+
+def _article_html(body: str) -> str:
+    return ("<html><head><title>خبر - موقع</title></head><body><h1>خبر</h1><article>"
+            + body + "</article><footer>حقوق النشر محفوظة</footer></body></html>")
+
+
+def test_body_xpath_override_picks_the_outlet_body_and_drop_patterns_remove_lines():
+    lines = [f"هذه فقرة رقم {i} من نص الخبر الذي نريد استخراجه كاملا دون زيادة أو نقصان." for i in range(6)]
+    body = ("<div class='story'>" + "".join(f"<p>{line}</p>" for line in lines)
+            + "<p>المصدر - متابعة - وكالات</p></div><aside><p>اقرأ أيضا: خبر آخر</p></aside>")
+    overrides = ExtractOverrides(body_xpath="//div[@class='story']", drop_patterns=(r"^المصدر - متابعة",))
+    article = extract_article(_article_html(body), overrides=overrides)
+    assert article.text.split("\n") == lines
+
+
+def test_bad_override_is_a_config_error():
+    with pytest.raises(ConfigError, match="XPath"):
+        extract_article(_article_html("<p>نص</p>"), overrides=ExtractOverrides(body_xpath="//div[@"))
+    with pytest.raises(ConfigError, match="regular expression"):
+        extract_article(_article_html("<p>نص</p>"), overrides=ExtractOverrides(drop_patterns=("(",)))
+
+
+@needs_corpus
+def test_cli_prints_the_json_fields():
+    from flows.cli import app
+
+    row = TRUTH["010"]
+    result = CliRunner().invoke(app, ["extract", str(CORPUS / row["file"]), "--url", row["url"], "--json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert set(record) == {"title", "published", "date_source", "author", "lang", "text", "canonical_url", "agency"}
+    assert record["lang"] == "fa" and record["published"].startswith("2020-06-22T")
+    assert datetime.fromisoformat(record["published"]).tzinfo is not None
+
+
+@needs_corpus
+def test_cli_decodes_windows_1256_and_prints_readable_output():
+    from flows.cli import app
+
+    row = TRUTH["011"]
+    result = CliRunner().invoke(app, ["extract", str(CORPUS / row["file"])])
+    assert result.exit_code == 0, result.output
+    assert "windows-1256" in result.stdout and re.search(r"[\u0600-\u06ff]{4}", result.stdout)
+
+
+def test_cli_missing_file_fails_cleanly(tmp_path):
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "nope.html")])
+    assert result.exit_code != 0
