@@ -31,6 +31,13 @@ class FetchSettings(BaseModel):
     per_host_delay_s: float = Field(1.0, ge=0, description="minimum gap between requests to one host")
     retries: int = Field(2, ge=0, description="extra attempts for transient errors")
     obey_robots: bool = True
+    backoff_s: float = Field(1.0, ge=0, description="first retry delay; doubles each retry (with jitter)")
+    max_retry_after_s: float = Field(60.0, ge=0, description="longest Retry-After honoured within a poll; "
+                                     "a longer one fails the request as transient at once")
+    robots_ttl_s: float = Field(3600.0, gt=0, description="how long a site's robots.txt is cached")
+    max_sitemap_children: int = Field(3, ge=1, description="newest child sitemaps read from a sitemap index")
+    replay_url: str | None = Field(
+        None, description="offline replay: a request for scheme://HOST/PATH?Q is sent to {replay_url}/HOST/PATH?Q")
     allow_networks: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="non-public networks that may be fetched anyway (tests: 127.0.0.1/32)")

@@ -1,0 +1,123 @@
+"""RSS and Atom feeds to items, with the feed's own title, date and summary kept as a fallback.
+
+feedparser only ever gets a file object over the bytes: given a str it fetches URLs, and
+given bytes it first tries to open them as a file name (a server answering
+`/etc/passwd` would have it read that file). Broken feeds are the rule, so a feed that yields entries is used even
+when feedparser flags it `bozo`; only bytes with no feed in them at all are an error.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from extractors.errors import PermanentError
+from extractors.urls import UrlError, canonicalize_url
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_MAX_TEXT = 2000
+
+
+class FeedError(PermanentError):
+    """The bytes hold no RSS/Atom feed."""
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """A link to a probable article, with what the listing said about it."""
+
+    url: str
+    title: str | None = None
+    published: datetime | None = None  # aware, UTC
+    summary: str | None = None
+
+
+def parse_feed(data: bytes, base_url: str) -> tuple[FeedItem, ...]:
+    """Items of an RSS/Atom feed in document order, one per canonical URL; FeedError if not a feed."""
+    import io
+
+    import feedparser
+
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError("parse_feed takes the feed's bytes")
+    parsed = feedparser.parse(io.BytesIO(bytes(data)), response_headers={"content-location": base_url},
+                              sanitize_html=True, resolve_relative_uris=True)
+    items = merge_items(item for entry in parsed.entries if (item := _item(entry, base_url)) is not None)
+    if items or (parsed.get("version") and not parsed.get("bozo")):
+        return items  # broken but readable feeds are the rule; an empty well-formed one is fine
+    reason = parsed.get("bozo_exception")
+    what = "broken feed with no readable entries" if parsed.get("version") else "not an RSS/Atom feed"
+    detail = f"{reason.__class__.__name__}: {_clip(str(reason), 120)}" if reason else "no feed element"
+    raise FeedError(f"{what} ({detail})")
+
+
+def merge_items(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
+    """One item per URL, in first-seen order; a later copy fills fields the first one lacked."""
+    merged: dict[str, FeedItem] = {}
+    for item in items:
+        first = merged.get(item.url)
+        merged[item.url] = item if first is None else FeedItem(
+            url=first.url, title=first.title or item.title, published=first.published or item.published,
+            summary=first.summary or item.summary)
+    return tuple(merged.values())
+
+
+def aware_utc(value: datetime | None) -> datetime | None:
+    """`value` in UTC; a naive datetime is taken to be UTC already (what feeds mean by it)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def plain_text(html: str | None, limit: int = _MAX_TEXT) -> str | None:
+    """Markup-free, whitespace-collapsed text of a title or summary; None when empty."""
+    if not html:
+        return None
+    import html as html_lib
+
+    text = _SPACE.sub(" ", html_lib.unescape(_TAG.sub(" ", html))).strip()
+    return _clip(text, limit) or None
+
+
+def _item(entry: Any, base_url: str) -> FeedItem | None:
+    for candidate in _links(entry):
+        try:
+            url = canonicalize_url(candidate, base_url)
+        except UrlError:
+            continue
+        return FeedItem(url=url, title=plain_text(entry.get("title"), 500),
+                        published=_published(entry), summary=plain_text(entry.get("summary")))
+    return None
+
+
+def _links(entry: Any) -> list[str]:
+    links = [link.get("href") for link in entry.get("links") or ()
+             if link.get("rel", "alternate") == "alternate" and link.get("href")]
+    if entry.get("link"):
+        links.insert(0, entry["link"])
+    guid = entry.get("id")
+    if isinstance(guid, str) and guid.startswith(("http://", "https://")):
+        links.append(guid)
+    return links
+
+
+def _published(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if isinstance(value, time.struct_time):
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+            except (OverflowError, ValueError, OSError):
+                continue
+    return None
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,87 @@
+"""Commands for fetching one URL and discovering an outlet's feeds: `rasid fetch`, `rasid outlets discover`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from flows.cli.app import ConfigOption, app, console, err_console, outlets_app, settings_from, user_errors
+
+
+@app.command("fetch")
+def fetch_command(
+    url: str = typer.Argument(..., help="http(s) URL to fetch with rasid's limits, address guard and robots.txt."),
+    config: Optional[Path] = ConfigOption,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (url, final_url, status, bytes, "
+                                 "content_type, encoding, elapsed_s, error)."),
+    show_text: bool = typer.Option(False, "--text", help="Also print the decoded text (not with --json)."),
+) -> None:
+    """Fetch one URL as a poll would, and report what came back; exit 1 on error."""
+    with user_errors():
+        settings = settings_from(config)
+    report, text = asyncio.run(_fetch_report(settings.fetch, url))
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+    elif report["error"] is None:
+        console.print(f"[green]{report['status']}[/] {report['final_url']} · {report['bytes']} bytes · "
+                      f"{report['content_type']} · {report['encoding']} · {report['elapsed_s']} s",
+                      highlight=False, markup=True)
+        if show_text and text:
+            console.print(text, markup=False, highlight=False)
+    else:
+        err_console.print(f"[bold red]error[/] ({report['error']['kind']}): {report['error']['message']}",
+                          highlight=False)
+    if report["error"] is not None:
+        sys.exit(1)
+
+
+async def _fetch_report(fetch_settings: Any, url: str) -> tuple[dict[str, Any], str | None]:
+    from extractors.errors import RasidError
+    from extractors.urls import redact_url
+    from flows.fetch import Fetcher
+
+    report: dict[str, Any] = {"url": redact_url(url), "final_url": None, "status": None, "bytes": None,
+                              "content_type": None, "encoding": None, "elapsed_s": None, "error": None}
+    try:
+        async with Fetcher(fetch_settings) as fetcher:
+            result = await fetcher.get(url)
+    except RasidError as exc:
+        report["error"] = {"kind": exc.kind, "message": str(exc)}
+        report["status"] = getattr(exc, "status", None)
+        return report, None
+    report.update(final_url=redact_url(result.final_url), status=result.status, bytes=len(result.body),
+                  content_type=result.content_type, encoding=result.encoding, elapsed_s=round(result.elapsed_s, 3))
+    return report, result.text
+
+
+@outlets_app.command("discover")
+def discover_command(
+    url: str = typer.Argument(..., help="The outlet's home page."),
+    outlet_id: Optional[str] = typer.Option(None, "--id", help="id for the entry (default: from the host name)."),
+    config: Optional[Path] = ConfigOption,
+    check: bool = typer.Option(True, "--check/--no-check", help="Fetch each proposed feed and keep only those "
+                               "that parse with at least one item."),
+) -> None:
+    """Find the feeds a home page advertises and print a proposed outlets.yaml entry."""
+    import yaml
+
+    with user_errors():
+        settings = settings_from(config)
+        entry, notes = asyncio.run(_propose(settings.fetch, url, outlet_id, check))
+    for note in notes:
+        err_console.print(f"[yellow]note[/]: {note}", highlight=False)
+    print(yaml.safe_dump({"outlets": [entry]}, allow_unicode=True, sort_keys=False), end="")
+
+
+async def _propose(fetch_settings: Any, url: str, outlet_id: str | None,
+                   check: bool) -> tuple[dict[str, Any], list[str]]:
+    from flows.discover import propose_outlet
+    from flows.fetch import Fetcher
+
+    async with Fetcher(fetch_settings) as fetcher:
+        return await propose_outlet(fetcher, url, outlet_id, check=check)
