@@ -30,11 +30,8 @@ VERBATIM_JACCARD = 0.5   # shingle Jaccard above which two articles are copies, 
 # Logistic weights over story_features.FEATURES, fitted by `uv run python bench/grouping.py --fit`
 # on the dev split of tests/data/stories/eval.jsonl.
 WEIGHTS: dict[str, float] = {
-    "bias": -4.0, "minhash": 6.0, "terms": 7.0, "title": 2.0, "entities": 4.0, "events": 1.0,
-    "place_conflict": -2.5, "numbers": 2.0, "facts": 1.0, "hours": -2.0, "agency": 0.5, "topics": 0.5,
-    "cross_lang": 0.0, "cross_entities": 2.0,
-}
-SAME_STORY_THRESHOLD = 0.5
+    "bias": -1.65, "minhash": 0.02, "terms": 0.27, "title": 0.15, "entities": 0.96, "lead_entities": 1.14, "events": 0.34, "lead_events": 0.57, "place_conflict": -0.47, "numbers": 0.75, "facts": -0.02, "hours": -0.75, "agency": 0.07, "topics": 0.0, "cross_lang": 0.11, "cross_entities": 0.54}
+SAME_STORY_THRESHOLD = 0.54
 
 
 def _sigmoid(x: float) -> float:
@@ -120,7 +117,9 @@ class StoryGrouper:
     """Groups a stream of articles into stories in memory, by the same key index the database keeps.
 
     Each article is compared only with earlier articles that share a key with it and were
-    published within `window` of it (articles without a date are compared by keys alone).
+    published within `window` of it. The index is bucketed by publication day, so lookups
+    touch the window's days only and cost the same however long the stream has run.
+    Undated articles are looked up in every bucket (and found from every date).
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, window: timedelta = WINDOW,
@@ -130,18 +129,21 @@ class StoryGrouper:
         self._sigs: list[StorySignature] = []
         self._stories: list[int] = []
         self._ids: list[str] = []
-        self._index: dict[str, list[int]] = defaultdict(list)
+        self._index: dict[str, dict[int | None, list[int]]] = defaultdict(lambda: defaultdict(list))
         self._doc_freq: Counter[str] = Counter()
         self._next_story = 1
+        self.stats: Counter[str] = Counter()
 
     def add(self, doc_id: str, title: str, text: str, published: datetime | None = None, *,
             topics: Sequence[str] = (), agency: str | None = None) -> int:
+        """Group one article; returns its story id (a new id when nothing matches)."""
         sig = story_signature(title, text, published=published, topics=topics, agency=agency,
                               gazetteer=self.gazetteer)
         return self.add_signature(doc_id, sig)
 
     def add_signature(self, doc_id: str, sig: StorySignature) -> int:
         candidates = [(self._stories[i], self._sigs[i]) for i in self._candidates(sig)]
+        self.stats["scored"] += len(candidates)
         story = choose_story(sig, candidates, doc_freq=self._doc_freq, n_docs=len(self._sigs),
                              threshold=self.threshold)
         if story is None:
@@ -150,21 +152,32 @@ class StoryGrouper:
         self._sigs.append(sig)
         self._stories.append(story)
         self._ids.append(doc_id)
+        day = _day(sig.published_at)
         for key in sig.keys:
-            self._index[key].append(position)
+            self._index[key][day].append(position)
             self._doc_freq[key] += 1
         return story
 
     def members(self, story: int) -> list[StorySignature]:
         return [s for s, st in zip(self._sigs, self._stories) if st == story]
 
+    def _days(self, when: datetime | None, buckets: dict[int | None, list[int]]) -> list[int | None]:
+        if when is None:
+            return list(buckets)
+        today, span = _day(when), self.window.days + 1
+        return [None] + [d for d in range(today - span, today + span + 1)]
+
     def _candidates(self, sig: StorySignature) -> list[int]:
         """Earlier articles sharing the most keys with sig, inside the time window."""
         shared: Counter[int] = Counter()
         when = sig.published_at
         for key in sig.keys:
-            for position in self._index.get(key, ()):
-                shared[position] += 1
+            buckets = self._index.get(key)
+            if not buckets:
+                continue
+            for day in self._days(when, buckets):
+                for position in buckets.get(day, ()):
+                    shared[position] += 1
         chosen = []
         for position, _count in shared.most_common():
             other = self._sigs[position].published_at
@@ -174,6 +187,10 @@ class StoryGrouper:
             if len(chosen) >= self.max_candidates:
                 break
         return chosen
+
+
+def _day(moment: datetime | None) -> int | None:
+    return _naive(moment).toordinal() if moment is not None else None
 
 
 def _naive(moment: datetime) -> datetime:

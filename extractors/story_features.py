@@ -11,8 +11,8 @@ from typing import Mapping
 
 from extractors.story_signature import StorySignature
 
-FEATURES = ("minhash", "terms", "title", "entities", "events", "place_conflict", "numbers", "facts",
-            "hours", "agency", "topics", "cross_lang", "cross_entities")
+FEATURES = ("minhash", "terms", "title", "entities", "lead_entities", "events", "lead_events", "place_conflict",
+            "numbers", "facts", "hours", "agency", "topics", "cross_lang", "cross_entities")
 SPECIFIC_PLACE = 0.6     # a place this specific, named by both but different, means another event
 HOURS_SCALE = 72.0
 MIN_ENTITY_MASS = 1.0    # sharing only "Iraq" must not look like full agreement
@@ -39,11 +39,14 @@ def _overlap(a: set, b: set) -> float:
 
 
 def _entity_overlap(a: StorySignature, b: StorySignature, events: bool,
-                    doc_freq: Mapping[str, int] | None, n_docs: int) -> float:
-    """Weighted overlap coefficient of the entities both name (gazetteer weight x IDF)."""
+                    doc_freq: Mapping[str, int] | None, n_docs: int, lead: bool = False) -> float:
+    """Weighted overlap coefficient of the entities both name (gazetteer weight x IDF);
+    lead=True counts only those named in the title or lede, where the development is told."""
     def weights(sig: StorySignature) -> dict[str, float]:
+        keep = set(sig.lead_entities) if lead else None
         return {e: w * (_idf(f"e:{e}", doc_freq, n_docs) if not events else 1.0)
-                for e, kind, w in sig.entities if (kind == "event") == events}
+                for e, kind, w in sig.entities
+                if (kind == "event") == events and (keep is None or e in keep)}
     wa, wb = weights(a), weights(b)
     shared = sum(min(wa[e], wb[e]) for e in wa.keys() & wb.keys())
     if not shared:
@@ -84,7 +87,9 @@ def features(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, int
         "terms": term_cosine(a, b, doc_freq, n_docs),
         "title": _overlap(set(a.title_terms), set(b.title_terms)),
         "entities": entities,
+        "lead_entities": _entity_overlap(a, b, False, doc_freq, n_docs, lead=True),
         "events": _entity_overlap(a, b, True, doc_freq, n_docs),
+        "lead_events": _entity_overlap(a, b, True, doc_freq, n_docs, lead=True),
         "place_conflict": _place_conflict(a, b),
         "numbers": _overlap(set(a.numbers), set(b.numbers)),
         "facts": _overlap(set(a.facts), set(b.facts)),

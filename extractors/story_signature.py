@@ -25,7 +25,7 @@ from extractors.story_text import (Tok, casualty_facts, content_stems, detect_ag
 MAX_TERMS = 20          # salient terms kept (all are index keys)
 MAX_ENTITY_KEYS = 8     # entity keys kept (most specific first)
 MIN_KEY_WEIGHT = 0.3    # entities vaguer than this ("Iraq", "the coalition") are not keys
-TITLE_BOOST, LEDE_BOOST, LEDE_WORDS = 3.0, 2.0, 60
+TITLE_BOOST, LEDE_BOOST, LEDE_WORDS = 3.0, 2.0, 40
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class StorySignature:
     title_terms: tuple[str, ...] = ()
     entities: tuple[tuple[str, str, float], ...] = ()  # (id, kind, weight), events included
     title_entities: tuple[str, ...] = ()             # ids named in the title
+    lead_entities: tuple[str, ...] = ()              # ids named in the title or the lede
     numbers: tuple[int, ...] = ()                    # numbers named, years left out
     facts: tuple[tuple[str, int], ...] = ()          # casualty figures: ("killed", 3)
     minhash: tuple[int, ...] = ()
@@ -63,6 +64,7 @@ class StorySignature:
                 title_terms=tuple(data.get("title_terms", ())),
                 entities=tuple((e, k, float(w)) for e, k, w in data.get("entities", ())),
                 title_entities=tuple(data.get("title_entities", ())),
+                lead_entities=tuple(data.get("lead_entities", ())),
                 numbers=tuple(data.get("numbers", ())), facts=tuple((k, int(v)) for k, v in data.get("facts", ())),
                 minhash=tuple(data.get("minhash", ())), published=data.get("published"),
                 agency=data.get("agency"), topics=tuple(data.get("topics", ())), lang=data.get("lang", "ar"),
@@ -93,6 +95,7 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
     terms = _salient_terms(title_toks, body_toks)
     found = gazetteer.find_in_tokens(all_toks) if gazetteer is not None else ()
     in_title = gazetteer.find_in_tokens(title_toks) if gazetteer is not None else ()
+    in_lead = gazetteer.find_in_tokens(title_toks + body_toks[:LEDE_WORDS]) if gazetteer is not None else ()
     entities = tuple((e.id, e.kind, e.weight) for e in found)
     numbers = sorted({v for _, v in numbers_at([t.forms for t in all_toks]) if v >= 2 and not is_year(v)})
     values = minhash([w for w in title_words + body_words])
@@ -102,7 +105,8 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
     return StorySignature(
         keys=keys, terms=tuple(terms),
         title_terms=tuple(dict.fromkeys(content_stems(title_toks))),
-        entities=entities, title_entities=tuple(e.id for e in in_title), numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks), minhash=values,
+        entities=entities, title_entities=tuple(e.id for e in in_title),
+        lead_entities=tuple(e.id for e in in_lead), numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks), minhash=values,
         published=published.isoformat() if published else None,
         agency=agency or detect_agency(all_toks), topics=tuple(topics),
         lang=lang or language(title + " " + text[:2000]), size=len(all_toks))

@@ -1,0 +1,129 @@
+"""Story grouping figures, printed as JSON.
+
+    uv run python bench/grouping.py            # quality (dev/test pair P/R/F1 vs baselines) and speed
+    uv run python bench/grouping.py --fit      # refit WEIGHTS and the threshold on the dev split
+
+Quality is measured on tests/data/stories/eval.jsonl (seed articles read from ../shared when
+present). Speed: signature cost per article, and grouping throughput over a stream made of the
+evaluation articles repeated in disjoint time windows (so the index keeps growing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from datetime import timedelta
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from extractors import grouping  # noqa: E402
+from extractors.entities import parse_gazetteer  # noqa: E402
+from extractors.grouping_eval import (best_threshold, group_by_score, group_with, load_eval,  # noqa: E402
+                                      pair_scores, stream_order, tfidf_scorer, trigram_scorer)
+from extractors.minhash import jaccard  # noqa: E402
+from extractors.story_features import FEATURES, features  # noqa: E402
+from extractors.story_signature import story_signature  # noqa: E402
+
+EVAL = ROOT / "tests" / "data" / "stories" / "eval.jsonl"
+SHARED = ROOT.parent / "shared"
+GRID = [round(x * 0.02, 2) for x in range(1, 50)]
+
+
+def _split(docs, name):
+    return stream_order([d for d in docs if d.split == name])
+
+
+def quality(docs, gaz) -> dict:
+    """Ours at the pinned threshold; baselines at their best dev threshold, applied to test."""
+    out: dict = {}
+    dev, test = _split(docs, "dev"), _split(docs, "test")
+    for name, split in (("dev", dev), ("test", test)):
+        out.setdefault("rasid", {})[name] = pair_scores([d.story for d in split], group_with(split, gaz)).as_dict()
+    for base, scorer in (("trigram_jaccard", trigram_scorer), ("tfidf_cosine", tfidf_scorer)):
+        dev_score = scorer(dev)
+        t, dev_result = best_threshold(dev, lambda t: group_by_score(dev, dev_score, t), GRID)
+        test_result = pair_scores([d.story for d in test], group_by_score(test, scorer(test), t))
+        out[base] = {"threshold": t, "dev": dev_result.as_dict(), "test": test_result.as_dict()}
+    out["docs"] = {"dev": len(dev), "test": len(test), "stories": len({d.story for d in docs})}
+    return out
+
+
+def speed(docs, gaz, repeats: int) -> dict:
+    started = time.perf_counter()
+    for d in docs:
+        story_signature(d.title, d.text, published=d.published, gazetteer=gaz)
+    per_doc = (time.perf_counter() - started) / len(docs)
+    stream = [replace(d, published=d.published + timedelta(days=30 * r) if d.published else None)
+              for r in range(repeats) for d in stream_order(docs)]
+    grouper = grouping.StoryGrouper(gaz)
+    started = time.perf_counter()
+    for d in stream:
+        grouper.add(d.id, d.title, d.text, d.published)
+    elapsed = time.perf_counter() - started
+    return {"signature_ms_per_article": round(per_doc * 1000, 2),
+            "mean_words_per_article": round(sum(len((d.title + " " + d.text).split()) for d in docs) / len(docs)),
+            "grouping_stream_articles": len(stream),
+            "grouping_articles_per_s": round(len(stream) / elapsed, 1),
+            "grouping_ms_per_article": round(elapsed / len(stream) * 1000, 2),
+            "mean_candidates_scored": round(grouper.stats["scored"] / len(stream), 1)}
+
+
+def pair_matrix(docs, gaz):
+    """Features and labels of the dev pairs inside the time window, with dev-set document frequencies."""
+    sigs = [story_signature(d.title, d.text, published=d.published, gazetteer=gaz) for d in docs]
+    doc_freq: dict[str, int] = {}
+    for s in sigs:
+        for k in set(s.keys):
+            doc_freq[k] = doc_freq.get(k, 0) + 1
+    rows, labels = [], []
+    for i, j in combinations(range(len(docs)), 2):
+        if abs(docs[i].published - docs[j].published) > grouping.WINDOW:
+            continue
+        f = features(sigs[i], sigs[j], doc_freq=doc_freq, n_docs=len(docs),
+                     minhash=jaccard(sigs[i].minhash, sigs[j].minhash))
+        rows.append([f[name] for name in FEATURES])
+        labels.append(1.0 if docs[i].story == docs[j].story else 0.0)
+    return np.array(rows), np.array(labels)
+
+
+def fit(docs, gaz, l2: float = 0.05, steps: int = 20000, rate: float = 0.5) -> dict:
+    """Class-balanced L2 logistic regression on dev pairs, then the dev-best grouping threshold."""
+    dev = _split(docs, "dev")
+    x, y = pair_matrix(dev, gaz)
+    weight = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1))
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w + b)))
+        g = weight * (p - y)
+        w -= rate * (x.T @ g + l2 * w)
+        b -= rate * g.sum()
+    grouping.WEIGHTS.update({"bias": float(b), **{n: float(v) for n, v in zip(FEATURES, w)}})
+    t, result = best_threshold(dev, lambda t: group_with(dev, gaz, threshold=t), GRID)
+    return {"pairs": len(y), "positive_pairs": int(y.sum()),
+            "weights": {k: round(v, 2) for k, v in grouping.WEIGHTS.items()},
+            "threshold": t, "dev": result.as_dict()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fit", action="store_true", help="refit weights and threshold on the dev split")
+    parser.add_argument("--repeats", type=int, default=30, help="copies of the eval stream for throughput")
+    args = parser.parse_args()
+    gaz = parse_gazetteer((ROOT / "seeds" / "gazetteer.yaml").read_text(encoding="utf-8"), "gazetteer.yaml")
+    docs = load_eval(EVAL, SHARED if SHARED.is_dir() else None)
+    if args.fit:
+        print(json.dumps(fit(docs, gaz), ensure_ascii=False, indent=1))
+        return
+    print(json.dumps({"quality": quality(docs, gaz), "speed": speed(docs, gaz, args.repeats)}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Measuring story grouping: the evaluation set, pair precision/recall/F1, and the baselines.
+
+Pair metrics: every pair of articles in a split is a decision (same story or not);
+precision is the share of pairs we put together that truly belong together, recall
+the share of true pairs we put together. Baselines group the same stream the same
+way (each article joins the story of its best earlier match above a threshold, inside
+the time window) but score by word-trigram Jaccard or TF-IDF cosine of normalized text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import combinations
+from pathlib import Path
+from typing import Callable, Sequence
+
+from extractors.errors import ConfigError
+from extractors.grouping import WINDOW, StoryGrouper
+from extractors.entities import Gazetteer
+from extractors.minhash import shingles
+from extractors.story_text import STOPWORDS, norm_words
+
+
+@dataclass(frozen=True)
+class EvalDoc:
+    id: str
+    title: str
+    text: str
+    published: datetime | None
+    story: str
+    split: str
+
+
+@dataclass(frozen=True)
+class PairScores:
+    precision: float
+    recall: float
+    f1: float
+    true_pairs: int
+    predicted_pairs: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"precision": round(self.precision, 3), "recall": round(self.recall, 3), "f1": round(self.f1, 3),
+                "true_pairs": self.true_pairs, "predicted_pairs": self.predicted_pairs}
+
+
+def _title_and_body(raw: str) -> tuple[str, str]:
+    """A seed file has no title field: take its first line of four words or more."""
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        if len(line.split()) >= 4:
+            return line, "\n".join(lines[i + 1:])
+    return "", raw
+
+
+def load_eval(path: Path, shared_dir: Path | None) -> list[EvalDoc]:
+    """Read the evaluation JSONL; lines with a "path" read that file under shared_dir
+    (skipped when shared_dir is None or lacks it)."""
+    docs = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            published = datetime.fromisoformat(row["published"]) if row.get("published") else None
+            title, text = row.get("title", ""), row.get("text", "")
+            if "path" in row:
+                source = shared_dir / row["path"] if shared_dir else None
+                if source is None or not source.is_file():
+                    continue
+                title, text = _title_and_body(source.read_text(encoding="utf-8"))
+            docs.append(EvalDoc(str(row["id"]), title, text, published, str(row["story"]), row.get("split", "dev")))
+        except (ValueError, KeyError) as exc:
+            raise ConfigError(f"bad evaluation line: {exc}", source=str(path), line=number) from None
+    return docs
+
+
+def stream_order(docs: Sequence[EvalDoc]) -> list[EvalDoc]:
+    """Articles as a poll would see them: by publication time."""
+    return sorted(docs, key=lambda d: (d.published is None, d.published or datetime.min, d.id))
+
+
+def pair_scores(truth: Sequence[str], predicted: Sequence[object]) -> PairScores:
+    true_pairs = predicted_pairs = both = 0
+    for i, j in combinations(range(len(truth)), 2):
+        same_truth, same_pred = truth[i] == truth[j], predicted[i] == predicted[j]
+        true_pairs += same_truth
+        predicted_pairs += same_pred
+        both += same_truth and same_pred
+    precision = both / predicted_pairs if predicted_pairs else 1.0
+    recall = both / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PairScores(precision, recall, f1, true_pairs, predicted_pairs)
+
+
+def group_with(docs: Sequence[EvalDoc], gazetteer: Gazetteer, threshold: float | None = None) -> list[int]:
+    grouper = StoryGrouper(gazetteer, threshold=threshold)
+    return [grouper.add(d.id, d.title, d.text, d.published) for d in docs]
+
+
+def _within(a: EvalDoc, b: EvalDoc, window: timedelta) -> bool:
+    if a.published is None or b.published is None:
+        return True
+    return abs(a.published - b.published) <= window
+
+
+def group_by_score(docs: Sequence[EvalDoc], score: Callable[[int, int], float], threshold: float,
+                   window: timedelta = WINDOW) -> list[int]:
+    """Baseline grouping: join the story of the best earlier article above threshold (all pairs)."""
+    stories: list[int] = []
+    for i, doc in enumerate(docs):
+        best, best_j = threshold, None
+        for j in range(i):
+            if _within(doc, docs[j], window):
+                s = score(i, j)
+                if s >= best:
+                    best, best_j = s, j
+        stories.append(stories[best_j] if best_j is not None else i)
+    return stories
+
+
+def trigram_scorer(docs: Sequence[EvalDoc]) -> Callable[[int, int], float]:
+    grams = [shingles(norm_words(d.title + " " + d.text)) for d in docs]
+
+    def score(i: int, j: int) -> float:
+        union = grams[i] | grams[j]
+        return len(grams[i] & grams[j]) / len(union) if union else 0.0
+    return score
+
+
+def tfidf_scorer(docs: Sequence[EvalDoc]) -> Callable[[int, int], float]:
+    bags = [Counter(w for w in norm_words(d.title + " " + d.text) if w not in STOPWORDS and len(w) > 1)
+            for d in docs]
+    df = Counter(w for bag in bags for w in bag)
+    n = len(docs)
+    vectors = []
+    for bag in bags:
+        vec = {w: (1 + math.log(c)) * math.log((n + 1) / (df[w] + 1) + 1) for w, c in bag.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        vectors.append({w: v / norm for w, v in vec.items()})
+
+    def score(i: int, j: int) -> float:
+        a, b = vectors[i], vectors[j]
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(v * b.get(w, 0.0) for w, v in a.items())
+    return score
+
+
+def best_threshold(docs: Sequence[EvalDoc], group: Callable[[float], list[object]],
+                   grid: Sequence[float]) -> tuple[float, PairScores]:
+    """The threshold with the best pair F1 on these (dev) docs; ties go to the lower one."""
+    truth = [d.story for d in docs]
+    results = [(t, pair_scores(truth, group(t))) for t in grid]
+    return max(results, key=lambda r: (r[1].f1, -r[0]))
