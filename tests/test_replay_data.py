@@ -222,6 +222,9 @@ def test_article_pages_carry_title_canonical_and_their_outlets_visible_date(wave
         assert '<meta property="og:title"' in text and "<title>" in text
         if row.get("seed") in visible and "republished_of" not in row:
             assert visible[row["seed"]] in text, row["url"]
+        assert row["date_shown"] in text, row["url"]
+        machine_date = "article:published_time" in text or "datePublished" in text
+        assert machine_date == row["date_in_metadata"], row["url"]
 
 
 @pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason=f"seed texts not found at {SHARED_SEEDS}")

@@ -82,6 +82,11 @@ def _text_blocks(a: dict, texts: Path, seeds: Path) -> list[dict]:
 
 def body_blocks(a: dict, seeds: Path, texts: Path, articles: list[dict]) -> list[dict]:
     blocks = _seed_blocks(a, seeds) if "spec" in a else _text_blocks(a, texts, seeds)
+    after = OUTLETS[a["outlet"]].get("inline_readalso_after")
+    paragraphs = [i for i, b in enumerate(blocks) if b["kind"] == "p"]
+    if after and len(paragraphs) > after:
+        links = [{"title": title, "url": url} for title, url in OUTLETS[a["outlet"]]["filler"][:2]]
+        blocks.insert(paragraphs[after - 1] + 1, {"kind": "readalso", "links": links})
     if a.get("dateline"):
         blocks.insert(0, {"kind": "dateline", "text": a["dateline"]})
     if a.get("source_credit"):

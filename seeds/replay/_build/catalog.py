@@ -36,6 +36,8 @@ OUTLETS: dict[str, dict] = {
             ("الزوراء يتصدر دوري نجوم العراق بعد فوزه على الشرطة", "https://almasalah.com/archives/362587"),
         ],
         "disallow": ["/wp-admin/"],
+        # An inline-related-posts plugin drops a read-also box after the third paragraph.
+        "inline_readalso_after": 3,
     },
     "alaraby": {
         "host": "www.alaraby.co.uk", "more_url": "https://www.alaraby.co.uk/node/{n}",
