@@ -124,13 +124,13 @@ class _TermHits:
         return self._cache[term]
 
 
-_Span = tuple[int, int, str]
+_Span = tuple[int, int, str, int]   # first token, last token, term label, weight (2 if it made a NEAR true)
 
 
 def _evaluate(node, hits: _TermHits, title_only: bool) -> list[_Span] | None:
     """None if the node is false; else the hit spans that make it true (empty for a true NOT)."""
     if isinstance(node, _Leaf):
-        spans = [(s, e, node.label) for s, e in hits.spans(node.term) if not title_only or s < BODY]
+        spans = [(s, e, node.label, 1) for s, e in hits.spans(node.term) if not title_only or s < BODY]
         return spans or None
     if isinstance(node, And):
         out: list[_Span] = []
@@ -165,18 +165,18 @@ def _near(left: list[_Span] | None, right: list[_Span] | None, distance: int) ->
         hi = bisect_right(right_starts, span[1] + distance)
         for other in right[lo:hi]:
             if max(other[0] - span[1], span[0] - other[1], 0) <= distance:
-                keep.add(span)
-                keep.add(other)
+                keep.add(span[:3] + (2,))
+                keep.add(other[:3] + (2,))
     return sorted(keep) or None
 
 
 def _describe(topic_id: str, spans: list[_Span], tokens, title_tokens: int, document: str,
               bounds: list[int]) -> TopicMatch:
     hits = []
-    for start, end, label in sorted(set(spans)):
+    for start, end, label, weight in sorted(set(spans)):
         first = start if start < BODY else start - BODY + title_tokens
         last = end if end < BODY else end - BODY + title_tokens
-        hits.append(Hit(tokens[first].start, tokens[last].end, label))
+        hits.append(Hit(tokens[first].start, tokens[last].end, label, weight))
     terms = tuple(dict.fromkeys(hit.term for hit in hits))
     snippet = build_snippet(document, hits, bounds)
     return TopicMatch(topic_id, terms, tuple(sorted({hit.start for hit in hits})), snippet.text, snippet.highlights)

@@ -19,6 +19,7 @@ class Hit:
     start: int
     end: int
     term: str
+    weight: int = 1     # 2 for hits that satisfied a NEAR: the heart of the query, not its context
 
 
 @dataclass(frozen=True)
@@ -33,20 +34,32 @@ def sentence_bounds(document: str) -> list[int]:
 
 
 def build_snippet(document: str, hits: list[Hit], bounds: list[int]) -> Snippet:
-    """The sentence holding the most distinct terms (earliest on a tie), hits marked."""
-    by_sentence: dict[int, set[str]] = {}
+    """The sentence where the strongest distinct terms meet (earliest on a tie), hits marked."""
+    by_sentence: dict[int, dict[str, int]] = {}
     for hit in hits:
-        by_sentence.setdefault(bisect_right(bounds, hit.start) - 1, set()).add(hit.term)
-    best = max(by_sentence, key=lambda index: (len(by_sentence[index]), -index))
+        terms = by_sentence.setdefault(bisect_right(bounds, hit.start) - 1, {})
+        terms[hit.term] = max(terms.get(hit.term, 0), hit.weight)
+    best = max(by_sentence, key=lambda index: (sum(by_sentence[index].values()), -index))
     start = bounds[best]
     end = bounds[best + 1] if best + 1 < len(bounds) else len(document)
-    inside = sorted((h.start, h.end) for h in hits if start <= h.start < end)
+    inside = _merge(sorted((h.start, h.end) for h in hits if start <= h.start < end))
     start, end = _strip(document, start, end)
     cut_start, cut_end = _window(document, start, end, inside)
     text = (ELLIPSIS if cut_start > start else "") + document[cut_start:cut_end] + (ELLIPSIS if cut_end < end else "")
     shift = (len(ELLIPSIS) if cut_start > start else 0) - cut_start
     highlights = tuple((s + shift, min(e, cut_end) + shift) for s, e in inside if cut_start <= s < cut_end)
     return Snippet(text, highlights)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping hits (a phrase and a word inside it) become one highlight."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _strip(document: str, start: int, end: int) -> tuple[int, int]:
