@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from catalog import OUTLETS
@@ -25,10 +26,12 @@ def _span(lines: list[str], spec: str) -> list[str]:
     return [line.strip() for line in chosen if line.strip()]
 
 
-def _more_url(outlet: str, title: str) -> str:
-    """A plausible (unserved) address for a headline the seed shows in a related box."""
-    number = 300000 + sum(map(ord, title)) % 9000
-    return OUTLETS[outlet]["more_url"].format(n=number, s=format(number * 7919, "x")[:7])
+def _more_url(a: dict, title: str) -> str:
+    """A plausible (unserved) address for a headline the seed shows in a related box:
+    an older id than the article's own, as a related story is older."""
+    own = re.search(r"/(\d{5,})(?:/|$)", a["url"])
+    number = (int(own.group(1)) if own else 300000) - 1 - sum(map(ord, title)) % 900
+    return OUTLETS[a["outlet"]]["more_url"].format(n=number, s=format(number * 7919, "x")[:7])
 
 
 def _seed_blocks(a: dict, seeds: Path) -> list[dict]:
@@ -43,10 +46,10 @@ def _seed_blocks(a: dict, seeds: Path) -> list[dict]:
         elif kind == "rel":
             label, title = (lines[int(x) - 1].strip() for x in args)
             blocks.append({"kind": "related", "label": label,
-                           "links": [{"title": title, "url": _more_url(a["outlet"], title)}]})
+                           "links": [{"title": title, "url": _more_url(a, title)}]})
         elif kind == "ra":
             title = lines[int(args[0]) - 1].strip()
-            blocks.append({"kind": "readalso", "links": [{"title": title, "url": _more_url(a["outlet"], title)}]})
+            blocks.append({"kind": "readalso", "links": [{"title": title, "url": _more_url(a, title)}]})
         elif kind == "sum":
             blocks.append({"kind": "summary", "items": [t.lstrip("- ").strip() for t in _span(lines, args[0])]})
         elif kind == "src":
