@@ -95,14 +95,13 @@ def first_attr(tree: lxml_html.HtmlElement, xpath: str, attr: str) -> str | None
 _NOT_A_NAME = re.compile(r"(?i)https?:|www\.|[|;©]|&copy|\(c\)")
 
 
-def author_name(tree: lxml_html.HtmlElement, jsonld: list[dict], fallback: str | None,
-                site_name: str | None) -> str | None:
+def author_name(tree: lxml_html.HtmlElement, jsonld: list[dict], site_name: str | None) -> str | None:
     """A byline name, never a profile URL, a copyright line or the site's own name.
 
     WordPress puts a Facebook link in article:author; Iranian sites put the site name there.
     """
     candidates = [_jsonld_author(o.get("author")) for o in jsonld]
-    candidates += [meta_content(tree, "author", "article:author", "dc.creator"), fallback]
+    candidates.append(meta_content(tree, "author", "article:author", "dc.creator"))
     for candidate in candidates:
         name = clean(candidate)
         if name and len(name) <= 80 and not _NOT_A_NAME.search(name) and name != clean(site_name):

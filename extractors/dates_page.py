@@ -95,9 +95,10 @@ def structured_dates(tree: lxml_html.HtmlElement) -> Iterator[tuple[str, str]]:
         for key in ("datePublished", "dateCreated"):
             if isinstance(obj.get(key), str):
                 yield "jsonld", obj[key]
+    tagged = [el for el in tree.iterfind(".//*[@content]") if el.tag != "time"]
     for attr, name in _META_NAMES:
-        for el in tree.iterfind(".//*[@content]"):
-            if (el.get(attr) or "").lower() == name and el.tag != "time":
+        for el in tagged:
+            if (el.get(attr) or "").lower() == name:
                 yield "meta", el.get("content")
     for el in tree.iter("time"):
         if el.get("datetime") and (el.get("itemprop", "").lower() in ("datepublished", "datecreated")

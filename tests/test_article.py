@@ -40,9 +40,7 @@ def _page(stem: str) -> tuple[str, dict]:
 
 
 @needs_corpus
-@pytest.mark.parametrize("stem", ["001", "002", "003", "005", "006", "008", "009", "010",
-                                  pytest.param("004", marks=pytest.mark.xfail(reason="lead kept outside the body")),
-                                  pytest.param("007", marks=pytest.mark.xfail(reason="comment-policy lines"))])
+@pytest.mark.parametrize("stem", ["001", "002", "003", "004", "005", "006", "007", "008", "009", "010"])
 def test_corpus_article_headline_date_and_body(stem):
     html, row = _page(stem)
     article = extract_article(html, row["url"])

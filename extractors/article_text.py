@@ -1,0 +1,119 @@
+"""The main text of an article page: trafilatura, then the fixes measured on Arabic pages.
+
+- An outlet's `body_xpath` (outlets.yaml) wins when it matches; a template change that
+  makes it match nothing falls back to generic extraction instead of an empty text.
+- The lead (standfirst) that outlets put in a "description"/"lead" block between the
+  headline and the body is dropped by trafilatura (Sputnik Arabic); it is put back.
+- The comment-policy lines that close many Arabic articles («الآراء الواردة أدناه لا تعبر
+  …») and a repeated headline as first line are removed; so are lines matching the
+  outlet's `drop_patterns`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from functools import lru_cache
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from extractors.article_meta import clean
+from extractors.errors import ConfigError
+from extractors.outlets import ExtractOverrides
+
+_FAST_ABOVE_CHARS = 1_000_000
+_SHORT_TEXT_CHARS = 250
+_BLOCKS = ".//p|.//h2|.//h3|.//h4|.//li|.//blockquote"
+# Settings chosen by bench/extraction_eval.py (docs/extraction.md has the figures).
+TRAFILATURA_SETTINGS = {"include_comments": False, "include_tables": True, "favor_precision": False,
+                        "favor_recall": False, "deduplicate": False}
+_LEAD_CLASS = re.compile(r"(?:^|[-_\s])(?:lead|intro|excerpt|standfirst|summary|sapo|chapo|description)(?:$|[-_\s])",
+                         re.I)
+_LEAD_CHARS = (30, 1200)
+_LEAD_SCAN_ELEMENTS = 400
+_OUTSIDE_ARTICLE = {"nav", "aside", "footer", "header", "form"}
+_COMMENT_POLICY = re.compile(
+    r"(?:الآراء|الاراء|التعليقات)\s+(?:الواردة|المنشورة|المنشوره|الوارده)[^\n]{0,60}(?:لا\s+تعبر|لا\s+تعكس)"
+    r"|(?:ترحب|نرحب)[^\n]{0,40}(?:بالنقاش|بالتعليقات|بتعليقات)"
+    r"|^(?:أضف|اضف|إضافة|اضافة)\s+(?:تعليق|تعليقاً|تعليقا)|^بروتوكول\s+نشر\s+التعليقات"
+    r"|^(?:comments?\s+policy|leave\s+a\s+comment|add\s+a\s+comment)", re.I)
+
+
+def main_text(page: str, tree: lxml_html.HtmlElement, url: str | None, overrides: ExtractOverrides,
+              deadline: float, headline: Any | None = None) -> str:
+    """The main text of the page; "" when nothing is found."""
+    from trafilatura import bare_extraction
+
+    text = ""
+    if overrides.body_xpath:
+        text = _xpath_text(tree, overrides.body_xpath)
+    if not text:
+        fast = len(page) > _FAST_ABOVE_CHARS
+        document = bare_extraction(page, url=url, fast=fast, **TRAFILATURA_SETTINGS)
+        text = document.text if document is not None and document.text else ""
+        if len(text) < _SHORT_TEXT_CHARS and not fast and time.monotonic() < deadline:
+            recall = bare_extraction(page, url=url, favor_recall=True, include_comments=False)
+            if recall is not None and recall.text and len(recall.text) > len(text):
+                text = recall.text
+        lead = lead_paragraph(headline, text)
+        if lead:
+            text = f"{lead}\n{text}"
+    title = clean(headline.text_content()) if headline is not None else None
+    return tidy(text, overrides.drop_patterns, title)
+
+
+def lead_paragraph(headline: Any | None, text: str) -> str | None:
+    """A lead block between the headline and the body that the text lacks, if there is one."""
+    if headline is None or not text:
+        return None
+    flat = clean(text)
+    body_start = clean(text.split("\n", 1)[0])[:40]
+    for count, el in enumerate(headline.xpath("following::*")):
+        if count > _LEAD_SCAN_ELEMENTS or (body_start and body_start in clean(el.text or "")):
+            return None
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if el.tag == "meta" or not (el.get("itemprop") == "description" or _LEAD_CLASS.search(marker)):
+            continue
+        lead = clean(el.text_content())
+        if _LEAD_CHARS[0] <= len(lead) <= _LEAD_CHARS[1] and lead[:60] not in flat and _in_article(el):
+            return lead
+    return None
+
+
+def _in_article(el: Any) -> bool:
+    return not any(a.tag in _OUTSIDE_ARTICLE for a in el.iterancestors())
+
+
+def tidy(text: str, patterns: tuple[str, ...], title: str | None = None) -> str:
+    """Drop the repeated headline, comment-policy lines and the outlet's boilerplate lines."""
+    compiled = _compiled(tuple(patterns))
+    lines = [line for line in text.split("\n") if line.strip()]
+    if title:  # trafilatura keeps a headline that sits inside the article element
+        lines = [line for i, line in enumerate(lines) if i > 2 or clean(line) != title]
+    return "\n".join(line for line in lines
+                     if not _COMMENT_POLICY.search(line.strip())
+                     and not any(p.search(line.strip()) for p in compiled))
+
+
+@lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    try:
+        return tuple(re.compile(p) for p in patterns)
+    except re.error as exc:
+        raise ConfigError(f"extract.drop_patterns: {exc.pattern!r} is not a valid regular expression: {exc}") from None
+
+
+def _xpath_text(tree: lxml_html.HtmlElement, xpath: str) -> str:
+    try:
+        nodes = tree.xpath(xpath)
+    except etree.XPathError as exc:
+        raise ConfigError(f"extract.body_xpath {xpath!r} is not a valid XPath: {exc}") from None
+    lines: list[str] = []
+    for node in nodes:
+        if isinstance(node, etree._Element):
+            blocks = node.xpath(_BLOCKS) or [node]
+            chosen = set(blocks)
+            lines += [clean(b.text_content()) for b in blocks if not any(a in chosen for a in b.iterancestors())]
+    return "\n".join(line for line in lines if line)
