@@ -240,3 +240,20 @@ def test_seed_pages_keep_the_seed_article_text() -> None:
                    (SHARED_SEEDS / row["seed"]).read_text(encoding="utf-8").splitlines() if len(line) > 150][:3]
         missing = [p[:60] for p in opening if p not in page]
         assert not missing, f"{row['url']} lost the seed's text: {missing}"
+
+
+def _paragraph_shingles(entry: dict, size: int = 5) -> set[str]:
+    paragraphs = re.findall(r"<p[^>]*>(.*?)</p>", _page_text(entry), flags=re.S)
+    words = " ".join(re.sub(r"<[^>]+>", " ", p) for p in paragraphs).split()
+    return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def test_the_republished_copy_is_near_but_not_identical_to_its_original() -> None:
+    """Grouping must see one story; an exact copy would not test near-duplicate detection."""
+    served = resolved("wave2")
+    copy = next(r for r in expected_rows("wave2") if "republished_of" in r)
+    original = next(r for r in expected_rows("wave1") if r["url"] == copy["republished_of"])
+    assert copy["title"] != original["title"] and copy["outlet"] != original["outlet"]
+    a, b = _paragraph_shingles(served[original["url"]]), _paragraph_shingles(served[copy["url"]])
+    jaccard = len(a & b) / len(a | b)
+    assert 0.6 <= jaccard < 0.95, jaccard
