@@ -1,0 +1,62 @@
+"""The command line as a user runs it: demo, match, config show."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_demo_json_then_nothing_new_on_the_same_state_dir(tmp_path):
+    first = runner.invoke(app, ["demo", "--json", "--state-dir", str(tmp_path)])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert report["articles_stored"] > 0 and report["alerts"]
+    for alert in report["alerts"]:
+        assert {"topic", "title", "url", "outlet", "published", "snippet"} <= set(alert)
+    assert report["delivered_to_endpoint"] == len(report["alerts"])
+    assert not report["nothing_new"]
+
+    second = runner.invoke(app, ["demo", "--state-dir", str(tmp_path)])
+    assert second.exit_code == 0, second.output
+    assert "nothing new" in second.stdout
+    assert "articles stored: 0, alerts: 0" in second.stdout
+
+
+def test_match_jsonl(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in [
+        {"id": "a", "title": "انسحاب قوات التحالف الدولي من قاعدة عين الأسد",
+         "text": "أعلنت الحكومة العراقية بدء انسحاب قوات التحالف الدولي من قاعدة عين الأسد."},
+        {"id": "b", "title": "مباراة كرة القدم", "text": "فاز المنتخب العراقي على نظيره الكويتي."},
+    ]), encoding="utf-8")
+    result = runner.invoke(app, ["match", str(docs), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b"]
+    assert "coalition-withdrawal" in {t["id"] for t in lines[0]["topics"]}
+    assert lines[0]["topics"][0]["snippet"] and lines[0]["topics"][0]["terms"]
+    assert lines[1]["topics"] == []
+
+
+def test_config_show_masks_channel_secrets(monkeypatch):
+    monkeypatch.setenv("RASID_CHANNELS__OPS", "tgram://123456:SECRETTOKEN/987")
+    monkeypatch.setenv("RASID_FETCH__ALLOW_NETWORKS", "127.0.0.1/32")
+    result = runner.invoke(app, ["config", "show"])
+    assert result.exit_code == 0, result.output
+    assert "SECRETTOKEN" not in result.stdout
+    shown = json.loads(result.stdout)
+    assert "ops" in shown["channels"] and shown["fetch"]["allow_networks"] == ["127.0.0.1/32"]
+
+
+def test_bad_settings_file_is_one_clear_line(tmp_path):
+    bad = tmp_path / "rasid.yaml"
+    bad.write_text("fetch:\n  timeout_s: -3\n", encoding="utf-8")
+    result = runner.invoke(app, ["config", "show", "--config", str(bad)])
+    assert result.exit_code == 1
+    assert str(bad) in result.output and "timeout_s" in result.output
+    assert "Traceback" not in result.output
