@@ -45,6 +45,7 @@ _SLOW_RE = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefc\u00c0-\u024f\u0370-\u03ff\u0
 
 _TOKEN_RE = re.compile(
     r"[\u0621-\u063a\u0641-\u064a\u066e-\u066f\u0671-\u06d3\u06d5\u06fa-\u06fc]+"   # Arabic letters
+    r"|[a-z](?:\.[a-z])+\.?(?![a-z])"                                             # U.S., U.N.
     r"|[a-z\u00df-\u024f]+(?:'[a-z\u00df-\u024f]+)*"                               # Latin words
     r"|[0-9]+")
 _COMBINING_TAIL = re.compile(f"[{_DROP}]*")
@@ -118,7 +119,7 @@ def tokens_of(normalized: Normalized, original: str) -> tuple[Token, ...]:
         start = offsets[found.start()]
         last = offsets[found.end() - 1] + 1
         end = _COMBINING_TAIL.match(original, last).end()
-        norm, forms = token_forms(found.group())
+        norm, forms = token_forms(found.group().replace(".", ""))
         tokens.append(Token(norm, start, end, forms))
     return tuple(tokens)
 

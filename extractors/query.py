@@ -245,8 +245,9 @@ def term_from_text(text: str, offset: int, error, *, quoted: bool) -> Term:
         what = "an empty phrase" if quoted else f"{text!r} has no letters or digits"
         raise error(f"{what}: expected a word to match", offset)
     prefixed = {index for index, token in enumerate(tokens) if text.startswith("*", token.end)}
-    if text.count("*") != len(prefixed):
-        raise error("* must directly follow a word (prefix match), e.g. انسحب*", offset + text.find("*"))
+    glued = [t for t in tokens if t.start > 0 and text[t.start - 1] == "*"]
+    if text.count("*") != len(prefixed) or glued:
+        raise error("* must directly follow a word and end it (prefix match), e.g. انسحب*", offset + text.find("*"))
     words = []
     for index, token in enumerate(tokens):
         is_prefix = index in prefixed

@@ -177,14 +177,14 @@ def _locate(text: str, node: yaml.Node, value: str, offset: int) -> tuple[int, i
         skip = raw.find("\n") + 1
     elif node.style in ("'", '"'):
         skip = 1
-    seen = 0
+    seen, last = 0, skip - 1
     for index in range(skip, len(raw)):
         if raw[index].isspace():
             continue
         if seen == target:
             return _line_col(text, start + index)
-        seen += 1
-    return _line_col(text, end)
+        seen, last = seen + 1, index
+    return _line_col(text, start + last + 1)      # the end of the query: just after its last character
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:

@@ -65,7 +65,7 @@ def check(topics: Optional[Path] = TopicsOption, lists: Optional[Path] = ListsOp
         found, errors = load_topics_dir(topics or settings.topics_dir, named)
     for topic in found:
         state = "" if topic.enabled else " (disabled)"
-        console.print(f"[green]ok[/]    {topic.source}  {topic.id}{state}", highlight=False)
+        console.print(f"[green]ok[/]    {topic.source}  {topic.id}{state}", highlight=False, soft_wrap=True)
     for error in errors:
         err_console.print(f"[red]error[/] {error}", highlight=False, soft_wrap=True)
     console.print(f"{len(found)} topic(s) valid, {len(errors)} with errors; {len(named)} list(s)", highlight=False)

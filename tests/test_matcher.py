@@ -1,0 +1,137 @@
+"""The one matcher for all topics: what hits, what must not, and why a match is shown to the user."""
+
+import pytest
+
+from extractors.errors import ConfigError
+from extractors.matcher import TopicMatcher
+from extractors.topics import Topic
+
+
+def topic(query: str, topic_id: str = "t", **kw) -> Topic:
+    return Topic(id=topic_id, title=topic_id, query=query, **kw)
+
+
+def matches(query: str, title: str, text: str = "", lists=None) -> bool:
+    return bool(TopicMatcher.compile([topic(query)], lists or {}).match(title, text))
+
+
+@pytest.mark.parametrize("text", ["للتحالف", "والتحالف", "بالتحالف", "وبالتحالف", "فالتحالف", "كالتحالف",
+                                  "التحالف", "تحالف", "التَّحَالُف", "التحالـــف"])
+def test_a_word_matches_every_clitic_and_spelling_variant(text):
+    assert matches("التحالف", f"بيان {text} اليوم")
+
+
+def test_persian_letters_from_iraqi_sites_match_arabic_queries():
+    assert matches('"الولايات المتحدة" AND "في العراق"', "الولایات المتحدة فی العراق")
+    assert matches("كركوك", "مدينة کرکوک")
+
+
+def test_root_letters_are_not_mistaken_for_clitics():
+    assert not matches("رد", "طقس برد شديد")           # ب + رد would be a false hit
+    assert matches("وجود", "بوجود القوات والوجود الأجنبي")
+    assert not matches("جود", "بوجود القوات")           # query words keep their first letter
+
+
+def test_prefix_matches_the_start_of_a_word_after_clitics():
+    assert matches("انسحب*", "وانسحبت القوات")
+    assert matches("انسحب*", "لانسحبوا")
+    assert not matches("انسحب*", "الانسحاب")            # انسحاب is another prefix: write انسحا* or list both
+
+
+def test_feminine_and_plural_suffixes_are_the_query_writers_choice():
+    assert matches("قاعدة", "قاعده عين الاسد")
+    assert not matches("قاعدة", "القواعد الأمريكية")   # broken plural: no stemmer guesses it
+    assert not matches("قاعدة", "قاعدتي عين الأسد وحرير")
+    assert matches("قاعد*", "قاعدتي عين الأسد وحرير")
+    assert matches("قاعدة OR قواعد", "القواعد الأمريكية")
+
+
+def test_english_folds_case_plurals_and_dotted_abbreviations():
+    assert matches('"US forces"', "U.S. Forces leave")
+    assert matches("militia", "Iran-backed MILITIAS fired rockets")
+    assert matches("withdraw*", "the withdrawal of troops")
+    assert not matches("base", "troops based in Kuwait")
+
+
+def test_near_matches_in_either_order_within_n_tokens_only():
+    query = "التحالف NEAR/3 انسحاب"
+    assert matches(query, "انسحاب قوات من التحالف")          # 3 tokens apart, reversed order
+    assert matches(query, "التحالف ثم انسحاب")
+    assert not matches(query, "انسحاب قوات كثيرة من التحالف")   # 4 apart
+
+
+def test_near_and_phrases_never_span_title_and_body():
+    assert not matches("التحالف NEAR/5 انسحاب", "خبر عن التحالف", "انسحاب")
+    assert not matches('"التحالف انسحاب"', "التحالف", "انسحاب")
+    assert not matches('"عين الأسد"', "هجوم على عين", "الأسد")
+
+
+def test_phrase_needs_the_words_in_a_row():
+    assert matches('"عين الأسد"', "قاعدة عين الأسد الجوية")
+    assert not matches('"عين الأسد"', "الأسد عين")
+    assert not matches('"عين الأسد"', "عين على الأسد")
+
+
+def test_title_field_restricts_hits_to_the_title():
+    assert matches("title:هجوم AND عين", "هجوم جديد", "في عين")
+    assert not matches("title:هجوم AND عين", "خبر جديد", "هجوم في عين")
+
+
+def test_not_excludes_and_or_combines():
+    assert not matches("انسحاب AND NOT اليمن", "انسحاب القوات من اليمن")
+    assert matches("(انسحاب OR خروج) AND NOT اليمن", "خروج القوات من العراق")
+
+
+def test_lists_expand_to_words_and_phrases():
+    lists = {"bases": ["عين الأسد", "حرير", "البرج 22"]}
+    assert matches("هجوم NEAR/5 @bases", "هجوم على البرج ٢٢", lists=lists)
+    assert matches("هجوم NEAR/5 @bases", "هجوم على قاعدة حرير", lists=lists)
+    assert not matches("هجوم NEAR/5 @bases", "هجوم على البرج", lists=lists)
+
+
+def test_unknown_list_is_a_config_error_naming_the_topic_file():
+    with pytest.raises(ConfigError) as info:
+        TopicMatcher.compile([topic("@nope", source="topics/t.yaml")], {})
+    assert info.value.source == "topics/t.yaml" and "unknown list @nope" in info.value.reason
+
+
+def test_many_topics_share_one_automaton_and_only_matching_enabled_topics_return():
+    topics = [topic(f"word{i} AND common", f"t{i}") for i in range(200)]
+    topics.append(topic("common", "off", enabled=False))
+    matcher = TopicMatcher.compile(topics)
+    found = matcher.match("word7 and word150", "common ground")
+    assert [m.topic_id for m in found] == ["t7", "t150"]
+    assert matcher.match("nothing here", "") == ()
+    assert TopicMatcher.compile([]).match("anything", "at all") == ()
+
+
+def test_a_match_says_why_in_the_original_characters():
+    title = "القوات الأمريكية تنسحب"
+    text = "قال مسؤول: بدأ انسحاب قوات التحالف الدولي من قاعدة عين الأسـد. وفي خبر آخر، الطقس حار."
+    (found,) = TopicMatcher.compile([topic("التحالف NEAR/5 انسحاب*", "cw")]).match(title, text)
+    document = title + "\n" + text
+    assert found.terms == ("انسحاب*", "التحالف")
+    assert [document[p:p + 6] for p in found.positions] == ["انسحاب", "التحال"]
+    assert found.snippet == "قال مسؤول: بدأ انسحاب قوات التحالف الدولي من قاعدة عين الأسـد."
+    assert [found.snippet[s:e] for s, e in found.highlights] == ["انسحاب", "التحالف"]
+    assert found.marked() == "قال مسؤول: بدأ «انسحاب» قوات «التحالف» الدولي من قاعدة عين الأسـد."
+    assert found.marked("<b>", "</b>").count("<b>") == 2
+
+
+def test_highlights_cover_the_whole_original_word_with_its_clitics_and_marks():
+    (found,) = TopicMatcher.compile([topic("التحالف")]).match("", "دعمٌ للتَّحالُفِ.")
+    assert found.marked() == "دعمٌ «للتَّحالُفِ»."
+
+
+def test_a_long_sentence_is_cut_to_a_window_around_the_hit():
+    filler = " ".join(["كلمة"] * 120)
+    (found,) = TopicMatcher.compile([topic("انسحاب")]).match("", f"{filler} انسحاب {filler}")
+    assert len(found.snippet) < 300 and found.snippet.startswith("…") and found.snippet.endswith("…")
+    assert "«انسحاب»" in found.marked()
+
+
+def test_snippet_prefers_the_sentence_where_near_terms_meet_over_context_words():
+    query = "(التحالف NEAR/3 انسحاب) AND العراق"
+    text = "العراق بلد كبير. العراق والعراق. قرر التحالف انسحاب قواته."
+    (found,) = TopicMatcher.compile([topic(query)]).match("", text)
+    assert found.snippet == "قرر التحالف انسحاب قواته."
