@@ -9,15 +9,18 @@ when feedparser flags it `bozo`; only bytes with no feed in them at all are an e
 from __future__ import annotations
 
 import calendar
+import codecs
 import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
+from extractors.charset import decode_html
 from extractors.errors import PermanentError
 from extractors.urls import UrlError, canonicalize_url
 
+_XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _MAX_TEXT = 2000
@@ -45,8 +48,9 @@ def parse_feed(data: bytes, base_url: str) -> tuple[FeedItem, ...]:
 
     if not isinstance(data, (bytes, bytearray)):
         raise TypeError("parse_feed takes the feed's bytes")
-    parsed = feedparser.parse(io.BytesIO(bytes(data)), response_headers={"content-location": base_url},
-                              sanitize_html=True, resolve_relative_uris=True)
+    parsed = feedparser.parse(io.BytesIO(_as_utf8(bytes(data))), sanitize_html=True, resolve_relative_uris=True,
+                              response_headers={"content-location": base_url,
+                                                "content-type": "application/xml; charset=utf-8"})
     items = merge_items(item for entry in parsed.entries if (item := _item(entry, base_url)) is not None)
     if items or (parsed.get("version") and not parsed.get("bozo")):
         return items  # broken but readable feeds are the rule; an empty well-formed one is fine
@@ -54,6 +58,20 @@ def parse_feed(data: bytes, base_url: str) -> tuple[FeedItem, ...]:
     what = "broken feed with no readable entries" if parsed.get("version") else "not an RSS/Atom feed"
     detail = f"{reason.__class__.__name__}: {_clip(str(reason), 120)}" if reason else "no feed element"
     raise FeedError(f"{what} ({detail})")
+
+
+def _as_utf8(data: bytes) -> bytes:
+    """The feed re-encoded as UTF-8 when its bytes are something else.
+
+    feedparser believes a declared encoding, and reads undeclared non-UTF-8 bytes as
+    windows-1252: an Arabic feed in windows-1256, or one mislabelled utf-8, would come out
+    as mojibake. decode_html's rules (declaration when it fits, Arabic code pages detected)
+    decide instead, and the declaration is rewritten to match.
+    """
+    text, encoding = decode_html(data, None)
+    if encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8):
+        return data
+    return _XML_ENCODING.sub(r"\1utf-8\2", text, count=1).encode("utf-8")
 
 
 def merge_items(items: Iterable[FeedItem]) -> tuple[FeedItem, ...]:
@@ -110,7 +128,7 @@ def _links(entry: Any) -> list[str]:
 
 def _published(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        value = dict.get(entry, key)  # FeedParserDict.get would alias keys, with a deprecation warning
         if isinstance(value, time.struct_time):
             try:
                 return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)

@@ -37,7 +37,7 @@ def parse_sitemap(data: bytes, base_url: str, max_bytes: int = MAX_SITEMAP_BYTES
         data = gunzip_bounded(data, max_bytes)
     stripped = data.lstrip()
     if not stripped.startswith(b"<"):
-        return Sitemap(items=_text_sitemap(stripped, base_url))
+        return Sitemap(items=_text_sitemap(stripped))
     root = _parse_xml(stripped)
     kind = _local(root.tag)
     if kind == "sitemapindex":
@@ -114,12 +114,12 @@ def _children(root, base_url: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(url for _, _, url in found))
 
 
-def _text_sitemap(data: bytes, base_url: str) -> tuple[FeedItem, ...]:
+def _text_sitemap(data: bytes) -> tuple[FeedItem, ...]:
     lines = data.decode("utf-8", "replace").splitlines()
     items = []
     for line in lines:
         try:
-            items.append(FeedItem(url=canonicalize_url(line.strip(), base_url)))
+            items.append(FeedItem(url=canonicalize_url(line.strip())))  # absolute URLs only, per sitemaps.org
         except UrlError:
             continue
     if not items and any(line.strip() for line in lines):

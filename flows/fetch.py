@@ -229,7 +229,16 @@ class Fetcher:
 
     async def _exchange(self, url: str, headers: dict[str, str], max_bytes: int) -> _Hop:
         assert self._client is not None
-        async with self._client.stream("GET", self._wire_url(url), headers=headers) as response:
+        try:
+            request = self._client.build_request("GET", self._wire_url(url), headers=headers)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise PermanentFetchError(f"malformed URL ({exc})") from None
+        try:
+            response = await self._client.send(request, stream=True)
+        except httpx.InvalidURL:
+            # httpx prepares the next request of a redirect even when not following it
+            raise PermanentFetchError("redirect to a forbidden URL (malformed Location)") from None
+        try:
             status = response.status_code
             if status in _REDIRECTS or status == 304 or status >= 400:
                 return _Hop(url, status, response.headers, b"")
@@ -239,6 +248,8 @@ class Fetcher:
             encodings = parse_encodings(response.headers.get_list("content-encoding"))
             body = await read_bounded(response.aiter_raw(), encodings, max_bytes)
             return _Hop(url, status, response.headers, body)
+        finally:
+            await response.aclose()
 
     async def _check_robots(self, url: str) -> None:
         verdict = await self._robots.verdict(url)

@@ -26,6 +26,9 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 _COMPAT = ipaddress.ip_network("::/96")
+# Special-purpose blocks that some Python versions still call global.
+_ALSO_REFUSED = tuple(ipaddress.ip_network(net) for net in (
+    "192.0.0.0/24", "192.88.99.0/24", "198.18.0.0/15", "100.64.0.0/10", "2001::/23", "2001:db8::/32"))
 
 
 def parse_networks(allow: Iterable[str]) -> tuple[IPNetwork, ...]:
@@ -49,10 +52,14 @@ def is_public(addr: IPAddress) -> bool:
     """Globally routable unicast (and, for IPv6 embedding forms, its IPv4 address too)."""
     if isinstance(addr, ipaddress.IPv6Address):
         inner = embedded_ipv4(addr)
+        if addr.ipv4_mapped is not None:
+            return is_public(addr.ipv4_mapped)  # a mapped address is the IPv4 host itself
         if inner is not None and not is_public(inner):
             return False
         if addr in _NAT64_LOCAL:
             return False
+    if any(addr in net for net in _ALSO_REFUSED if net.version == addr.version):
+        return False
     return bool(addr.is_global and not (addr.is_multicast or addr.is_unspecified or addr.is_reserved
                                         or addr.is_loopback or addr.is_link_local or addr.is_private))
 

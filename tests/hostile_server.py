@@ -16,8 +16,10 @@ import zlib
 from collections import Counter
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
+from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, urlsplit
+
+import httpcore
 
 ARABIC_HTML = ("<html><head><title>العراق</title></head><body><h1>انسحاب قوات التحالف الدولي من العراق</h1>"
                "<p>قالت مصادر عراقية إن القوات الأجنبية بدأت الانسحاب من القواعد العسكرية.</p></body></html>")
@@ -147,12 +149,25 @@ def _hostile_routes() -> dict[str, Route]:
         "/status": lambda h, q: h.reply(int(q["code"][0]), b"status", "text/plain",
                                         {"Retry-After": q["retry"][0]} if "retry" in q else None),
         "/flaky": _flaky,
+        "/slow": _slow,
     }
 
 
 def _truncated_gzip() -> bytes:
     whole = gzip.compress(big_html(200_000))
     return whole[: len(whole) // 2]
+
+
+def _slow(handler: _Handler, query: dict[str, list[str]]) -> None:
+    """Holds each request a moment and records how many were in flight at once."""
+    server = handler.server
+    with server.lock:
+        server.in_flight += 1
+        server.max_in_flight = max(server.max_in_flight, server.in_flight)
+    time.sleep(float(query.get("s", ["0.2"])[0]))
+    with server.lock:
+        server.in_flight -= 1
+    handler.reply(200, b"<p>slow</p>")
 
 
 def _flaky(handler: _Handler, query: dict[str, list[str]]) -> None:
@@ -189,6 +204,34 @@ def _outlet_routes(articles: int) -> dict[str, Route]:
     return routes
 
 
+class LoopbackOnlyBackend(httpcore.AsyncNetworkBackend):
+    """Network backend for tests: opens sockets to 127.0.0.1 and ::1 only, and records each one.
+
+    Put under the Fetcher's guard, it turns any guard failure into a test failure instead
+    of a packet to a private or metadata address.
+    """
+
+    def __init__(self) -> None:
+        self.inner = httpcore.AnyIOBackend()
+        self.connects: list[tuple[str, int]] = []
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+        if host not in ("127.0.0.1", "::1"):
+            raise AssertionError(f"test tried to connect to {host}:{port}")
+        self.connects.append((host, port))
+        return await self.inner.connect_tcp(host, port, timeout=timeout, local_address=local_address,
+                                            socket_options=socket_options)
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None,
+                                  socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+        raise AssertionError("test tried to open a unix socket")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
 class HostileServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -197,6 +240,7 @@ class HostileServer(ThreadingHTTPServer):
         self.routes = {**_hostile_routes(), **_outlet_routes(articles), **(extra or {})}
         self.hits: Counter[str] = Counter()
         self.headers_seen: list[dict[str, str]] = []
+        self.in_flight = self.max_in_flight = 0
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         super().__init__(("127.0.0.1", 0), _Handler)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -47,12 +48,13 @@ async def _fetch_report(fetch_settings: Any, url: str) -> tuple[dict[str, Any], 
 
     report: dict[str, Any] = {"url": redact_url(url), "final_url": None, "status": None, "bytes": None,
                               "content_type": None, "encoding": None, "elapsed_s": None, "error": None}
+    started = time.monotonic()
     try:
         async with Fetcher(fetch_settings) as fetcher:
             result = await fetcher.get(url)
     except RasidError as exc:
-        report["error"] = {"kind": exc.kind, "message": str(exc)}
-        report["status"] = getattr(exc, "status", None)
+        report.update(error={"kind": exc.kind, "message": str(exc)}, status=getattr(exc, "status", None),
+                      elapsed_s=round(time.monotonic() - started, 3))
         return report, None
     report.update(final_url=redact_url(result.final_url), status=result.status, bytes=len(result.body),
                   content_type=result.content_type, encoding=result.encoding, elapsed_s=round(result.elapsed_s, 3))
