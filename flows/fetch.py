@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import random
+import ssl
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -104,7 +106,8 @@ class Fetcher:
         self.backend = GuardedBackend(parse_networks(settings.allow_networks), inner=network_backend)
         self._client: httpx.AsyncClient | None = None
         self._gates: dict[str, _HostGate] = {}
-        self._robots = RobotsCache(self._fetch_robots, settings.user_agent, settings.robots_ttl_s)
+        self._robots = RobotsCache(self._fetch_robots, settings.user_agent, settings.robots_ttl_s,
+                                   namespace=settings.replay_url or "")
         self._crawl_delays: dict[str, float] = {}
 
     async def __aenter__(self) -> "Fetcher":
@@ -289,11 +292,18 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
     """
 
     def __init__(self, backend: GuardedBackend, limits: httpx.Limits) -> None:
-        super().__init__(trust_env=False, limits=limits)
+        ssl_context = _ssl_context()
+        super().__init__(verify=ssl_context, trust_env=False, limits=limits)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False), max_connections=limits.max_connections,
+            ssl_context=ssl_context, max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
             http1=True, http2=False, network_backend=backend)
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying TLS context per process: loading the CA bundle costs more than a 304 poll."""
+    return httpx.create_ssl_context(trust_env=False)
 
 
 def _checked_url(url: str) -> str:

@@ -2,7 +2,9 @@
 
 Following RFC 9309: a 4xx robots.txt means no restrictions; a 5xx or an unreachable one
 means "assume everything is disallowed for now" (a transient error, so the poll retries
-later). Results are cached per origin for `ttl_s`; failures for a minute only.
+later). Results are cached per origin for `ttl_s`, process-wide, so a scheduler polling
+every few minutes with a new fetcher each time does not ask again; failures are kept for a
+minute only. `namespace` keeps replay servers' robots.txt apart from the real sites'.
 """
 
 from __future__ import annotations
@@ -34,24 +36,30 @@ class _Entry:
 RobotsFetch = Callable[[str, int], Awaitable[tuple[int, bytes]]]
 
 
+_SHARED: dict[str, _Entry] = {}
+
+
 class RobotsCache:
-    def __init__(self, fetch: RobotsFetch, user_agent: str, ttl_s: float = 3600.0) -> None:
+    def __init__(self, fetch: RobotsFetch, user_agent: str, ttl_s: float = 3600.0, *, namespace: str = "",
+                 entries: dict[str, _Entry] | None = None) -> None:
         self._fetch = fetch
         self._agent = user_agent.split("/", 1)[0].strip() or user_agent
         self._ttl_s = ttl_s
-        self._entries: dict[str, _Entry] = {}
+        self._namespace = namespace
+        self._entries = _SHARED if entries is None else entries
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def verdict(self, url: str) -> RobotsVerdict:
         """May our agent fetch `url`? TransientFetchError while the site's robots.txt is unreachable."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        entry = self._entries.get(origin)
+        key = f"{self._namespace} {origin}"
+        entry = self._entries.get(key)
         if entry is None or entry.expires < time.monotonic():
-            async with self._locks.setdefault(origin, asyncio.Lock()):
-                entry = self._entries.get(origin)
+            async with self._locks.setdefault(key, asyncio.Lock()):
+                entry = self._entries.get(key)
                 if entry is None or entry.expires < time.monotonic():
-                    entry = self._entries[origin] = await self._load(origin)
+                    entry = self._entries[key] = await self._load(origin)
         if entry.failure is not None:
             raise TransientFetchError(f"robots.txt unreachable, not fetching for now ({entry.failure.reason})",
                                       url=url)

@@ -63,6 +63,7 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             self.server.hits[parts.path] += 1
             self.server.headers_seen.append(dict(self.headers))
+            self.server.started.append((time.monotonic(), parts.path))
         route = self.server.route(parts.path)
         if route is None:
             self.reply(404, b"not found", "text/plain")
@@ -81,6 +82,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+        with self.server.lock:
+            self.server.bytes_sent += len(body)
 
     def redirect(self, location: str, status: int = 302) -> None:
         self.reply(status, b"", "text/plain", {"Location": location})
@@ -180,8 +183,12 @@ def _flaky(handler: _Handler, query: dict[str, list[str]]) -> None:
         handler.reply(200, ARABIC_HTML.encode())
 
 
-def _outlet_routes(articles: int) -> dict[str, Route]:
-    """A well-behaved outlet under /outlet/: feed, sitemaps, a section page and its articles."""
+def outlet_routes(articles: int, mount: str = "", page: bytes | None = None) -> dict[str, Route]:
+    """A well-behaved outlet under /outlet/: feed, sitemaps, a section page and its articles.
+
+    `mount` prefixes every route but not the links inside the pages, so with mount
+    "/news.example.com" the replay mode of the fetcher sees the outlet at https://news.example.com/outlet/.
+    """
     links = [(f"/outlet/article/{n}.html", f"خبر رقم {n}") for n in range(articles)]
     section = "".join(f'<a href="{link}?utm_source=section">{title}</a>' for link, title in links)
     urlset = "".join(f"<url><loc>{link}</loc><lastmod>2024-05-20</lastmod></url>" for link, _ in links)
@@ -198,10 +205,10 @@ def _outlet_routes(articles: int) -> dict[str, Route]:
         "/outlet/": lambda h, q: h.reply(200, b'<html><head><link rel="alternate" type="application/rss+xml" '
                                          b'href="/outlet/feed.xml"></head><body>home</body></html>'),
     }
-    page = ARABIC_HTML.encode()
+    body = page or ARABIC_HTML.encode()
     for link, _ in links:
-        routes[link] = lambda h, q: h.conditional(page, "text/html; charset=utf-8")
-    return routes
+        routes[link] = lambda h, q: h.conditional(body, "text/html; charset=utf-8")
+    return {mount + path: route for path, route in routes.items()}
 
 
 class LoopbackOnlyBackend(httpcore.AsyncNetworkBackend):
@@ -235,12 +242,15 @@ class LoopbackOnlyBackend(httpcore.AsyncNetworkBackend):
 class HostileServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 256  # the default 5 drops bursts of connections (1 s SYN retry)
 
     def __init__(self, articles: int = 20, extra: dict[str, Route] | None = None) -> None:
-        self.routes = {**_hostile_routes(), **_outlet_routes(articles), **(extra or {})}
+        self.routes = {**_hostile_routes(), **outlet_routes(articles), **(extra or {})}
         self.hits: Counter[str] = Counter()
         self.headers_seen: list[dict[str, str]] = []
         self.in_flight = self.max_in_flight = 0
+        self.started: list[tuple[float, str]] = []  # (monotonic time, path) of every request
+        self.bytes_sent = 0
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         super().__init__(("127.0.0.1", 0), _Handler)
