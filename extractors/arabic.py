@@ -49,6 +49,7 @@ _TOKEN_RE = re.compile(
     r"|[a-z\u00df-\u024f]+(?:'[a-z\u00df-\u024f]+)*"                               # Latin words
     r"|[0-9]+")
 _COMBINING_TAIL = re.compile(f"[{_DROP}]*")
+_DROPPED = frozenset(chr(code) for code, value in _TABLE.items() if value is None)
 
 
 @dataclass(frozen=True)
@@ -113,15 +114,22 @@ def tokenize(text: str) -> tuple[Token, ...]:
 
 def tokens_of(normalized: Normalized, original: str) -> tuple[Token, ...]:
     """Tokens of an already normalized text (normalize once per article, reuse here)."""
+    return tuple(Token(token_forms(word)[0], start, end, token_forms(word)[1])
+                 for start, end, word in word_spans(normalized, original))
+
+
+def word_spans(normalized: Normalized, original: str) -> list[tuple[int, int, str]]:
+    """(start, end, normalized word) per token, offsets in the original: the matcher's fast path."""
     offsets = normalized.offsets
-    tokens = []
+    size = len(original)
+    out = []
     for found in _TOKEN_RE.finditer(normalized.text):
-        start = offsets[found.start()]
-        last = offsets[found.end() - 1] + 1
-        end = _COMBINING_TAIL.match(original, last).end()
-        norm, forms = token_forms(found.group().replace(".", ""))
-        tokens.append(Token(norm, start, end, forms))
-    return tuple(tokens)
+        end = offsets[found.end() - 1] + 1
+        if end < size and original[end] in _DROPPED:
+            end = _COMBINING_TAIL.match(original, end).end()
+        word = found.group()
+        out.append((offsets[found.start()], end, word.replace(".", "") if "." in word else word))
+    return out
 
 
 def normalize_word(word: str) -> str:

@@ -175,18 +175,18 @@ class _Parser:
         raise self.error(f"expected {expected}, found {found}{hint}", lexeme.offset)
 
     def or_(self) -> Node:
-        children = [self.and_()]
-        while self.peek.kind == "OR":
-            self.take()
-            children.append(self.and_())
-        return children[0] if len(children) == 1 else Or(tuple(children))
+        return self.chain("OR", self.and_, Or)
 
     def and_(self) -> Node:
-        children = [self.near()]
-        while self.peek.kind == "AND":
+        return self.chain("AND", self.near, And)
+
+    def chain(self, operator: str, operand, node_type) -> Node:
+        """operand (operator operand)*, as one n-ary node."""
+        children = [operand()]
+        while self.peek.kind == operator:
             self.take()
-            children.append(self.near())
-        return children[0] if len(children) == 1 else And(tuple(children))
+            children.append(operand())
+        return children[0] if len(children) == 1 else node_type(tuple(children))
 
     def near(self) -> Node:
         start = self.peek.offset
