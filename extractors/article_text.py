@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import re
-import time
 from functools import lru_cache
 from typing import Any
 
@@ -24,7 +23,6 @@ from extractors.errors import ConfigError
 from extractors.outlets import ExtractOverrides
 
 _FAST_ABOVE_CHARS = 1_000_000
-_SHORT_TEXT_CHARS = 250
 _BLOCKS = ".//p|.//h2|.//h3|.//h4|.//li|.//blockquote"
 # Settings chosen by bench/extraction_eval.py (docs/extraction.md has the figures).
 TRAFILATURA_SETTINGS = {"include_comments": False, "include_tables": True, "favor_precision": False,
@@ -42,7 +40,7 @@ _COMMENT_POLICY = re.compile(
 
 
 def main_text(page: str, tree: lxml_html.HtmlElement, url: str | None, overrides: ExtractOverrides,
-              deadline: float, headline: Any | None = None) -> str:
+              headline: Any | None = None) -> str:
     """The main text of the page; "" when nothing is found."""
     from trafilatura import bare_extraction
 
@@ -53,10 +51,6 @@ def main_text(page: str, tree: lxml_html.HtmlElement, url: str | None, overrides
         fast = len(page) > _FAST_ABOVE_CHARS
         document = bare_extraction(page, url=url, fast=fast, **TRAFILATURA_SETTINGS)
         text = document.text if document is not None and document.text else ""
-        if len(text) < _SHORT_TEXT_CHARS and not fast and time.monotonic() < deadline:
-            recall = bare_extraction(page, url=url, favor_recall=True, include_comments=False)
-            if recall is not None and recall.text and len(recall.text) > len(text):
-                text = recall.text
         lead = lead_paragraph(headline, text)
         if lead:
             text = f"{lead}\n{text}"

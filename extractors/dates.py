@@ -100,9 +100,14 @@ _RELATIVE_UNITS = {  # folded word -> (seconds, count when no number is written)
     "hr": (3600, None), "day": (86400, None), "week": (604800, None),
     "ساعت": (3600, None), "روز": (86400, None), "هفته": (604800, None),
 }
+_NUMBER_WORDS = {"ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6,
+                 "سبع": 7, "سبعه": 7, "ثماني": 8, "ثمان": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9, "عشر": 10,
+                 "عشره": 10}
+_ARABIC_UNITS = _alt(k for k in _RELATIVE_UNITS if not k.isascii())
 _RELATIVE = re.compile(
-    r"(?:(?<![\w])(?:منذ|قبل)\s+(?:(?P<n>[0-9]+)\s*)?(?P<unit>" + _alt(k for k in _RELATIVE_UNITS if k.isascii() is False)
-    + r")(?![\w]))|(?:(?<![\w])(?P<en>[0-9]+|an?|one)\s+(?P<enunit>second|minute|min|hour|hr|day|week)s?\s+ago)"
+    rf"(?:(?<![\w])(?:منذ|قبل)\s+(?:(?P<n>[0-9]+|(?:{_alt(_NUMBER_WORDS)})(?=\s))\s*)?"
+    rf"(?P<unit>{_ARABIC_UNITS})(?![\w]))"
+    r"|(?:(?<![\w])(?P<en>[0-9]+|an?|one)\s+(?P<enunit>second|minute|min|hour|hr|day|week)s?\s+ago)"
     r"|(?:(?<![0-9])(?P<fan>[0-9]+)\s*(?P<faunit>ثانيه|دقيقه|ساعت|روز|هفته)\s*(?:پيش|قبل)(?![\w]))", re.I)
 
 
@@ -322,10 +327,12 @@ def _relatives(text: str, folded: str, now: datetime) -> list[DateMatch]:
         seconds, implied = _RELATIVE_UNITS.get(re.sub(r"\s+", " ", unit), (None, None))
         if seconds is None:
             continue
-        if number is None or not number.isdigit():
-            count = implied if number is None else 1  # "an hour ago", «منذ ساعة»
-        else:
+        if number is None:
+            count = implied  # «منذ ساعة», «منذ ساعتين»
+        elif number.isdigit():
             count = int(number)
+        else:
+            count = _NUMBER_WORDS.get(number, 1)  # «منذ ثلاث ساعات»; "an hour ago"
         if count is None:
             continue
         value = now.astimezone(timezone.utc) - timedelta(seconds=seconds * count)

@@ -9,7 +9,8 @@ the original text and the evidence can be quoted verbatim.
 from __future__ import annotations
 
 _FOLD = str.maketrans({
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك", "ۀ": "ه", "ە": "ه", "ـ": " ", "\u00a0": " ", "\u200c": " ", "\u200f": " ", "\u200e": " ",
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك", "ۀ": "ه", "ە": "ه",
+    "ـ": " ", "\u00a0": " ", "\u200c": " ", "\u200f": " ", "\u200e": " ",
     **{chr(0x0660 + i): str(i) for i in range(10)},  # Eastern Arabic digits
     **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
 })

@@ -32,6 +32,7 @@ _META_NAMES = (  # (attribute, value) in order of trust
 )
 _PUBLISH_CLASS = re.compile(r"publish|posted|created", re.I)
 _BYLINE_CHARS, _BODY_NODE_CHARS = 400, 200
+_FOLLOWING_TEXT = "(following::text()[not(ancestor::script) and not(ancestor::style)])[position() <= 200]"
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/|$)|"
                        r"/((?:19|20)\d\d)-(\d{2})-(\d{2})(?:/|$|[^\d])|[/_\-]((?:19|20)\d\d)(\d\d)(\d\d)(?:/|$|[_\-.])")
 
@@ -49,8 +50,12 @@ NO_DATE = PublishedDate(None, None, None, None)
 
 def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_element: Any | None,
                       feed_date: datetime | None = None, utc_offset_minutes: int | None = None,
-                      lang: str | None = None) -> PublishedDate:
-    """The page's publication date and where it was read (see the module docstring)."""
+                      lang: str | None = None, now: datetime | None = None) -> PublishedDate:
+    """The page's publication date and where it was read (see the module docstring).
+
+    A relative byline («منذ 3 ساعات») is used only with `now` (the fetch time) and only
+    when nothing else, not even the feed, gives a date: it is as old as the page copy.
+    """
     byline = byline_date(title_element, utc_offset_minutes=utc_offset_minutes, lang=lang)
     for source, raw in structured_dates(tree):
         match = parse_structured(raw, utc_offset_minutes=utc_offset_minutes, lang=lang)
@@ -65,6 +70,9 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
     if feed_date is not None:
         value = feed_date if feed_date.tzinfo else feed_date.replace(tzinfo=timezone.utc)
         return PublishedDate(value.astimezone(timezone.utc), "feed", feed_date.isoformat(), utc_offset_minutes)
+    relative = byline_date(title_element, now=now) if now is not None else None
+    if relative is not None:
+        return _result(relative, "byline", relative.evidence, utc_offset_minutes)
     return NO_DATE
 
 
@@ -142,7 +150,7 @@ def byline_window(title_element: Any | None) -> str:
         return ""
     lines: list[str] = []
     total = 0
-    for node in title_element.xpath("following::text()[not(ancestor::script) and not(ancestor::style)]"):
+    for node in title_element.xpath(_FOLLOWING_TEXT):
         line = " ".join(node.split())
         if not line:
             continue
@@ -154,10 +162,14 @@ def byline_window(title_element: Any | None) -> str:
 
 
 def byline_date(title_element: Any | None, *, utc_offset_minutes: int | None = None,
-                lang: str | None = None) -> DateMatch | None:
-    """The first confident date under the headline that is not an 'updated' stamp."""
+                lang: str | None = None, now: datetime | None = None) -> DateMatch | None:
+    """The first confident date under the headline that is not an 'updated' stamp.
+
+    Without `now`, only written dates; with it, only relative ones («منذ ساعتين»).
+    """
     window = byline_window(title_element)
-    matches = find_dates(window, utc_offset_minutes=utc_offset_minutes, lang=lang)
+    matches = [m for m in find_dates(window, utc_offset_minutes=utc_offset_minutes, lang=lang, now=now)
+               if m.relative == (now is not None)]
     folded = fold(window).lower()
     for i, match in enumerate(matches):
         following = matches[i + 1].start if i + 1 < len(matches) else None

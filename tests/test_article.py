@@ -152,3 +152,65 @@ def test_cli_missing_file_fails_cleanly(tmp_path):
 
     result = CliRunner().invoke(app, ["extract", str(tmp_path / "nope.html")])
     assert result.exit_code != 0
+
+
+# --- language -------------------------------------------------------------------------
+
+def test_persian_is_not_arabic_even_with_shared_letters():
+    from extractors.language import detect_language
+
+    persian = "گزارش خبرنگار ما از تهران نشان می دهد که این طرح برای کاهش قیمت ها اجرا شده است و مردم از آن راضی هستند."
+    arabic = "قال مسؤول في وزارة الخارجية إن المحادثات مع الجانب الأمريكي ستستمر خلال الأسابيع المقبلة في بغداد."
+    # Iraqi sites write Persian ی and ک inside Arabic text: still Arabic
+    iraqi = arabic.replace("ي", "ی").replace("ك", "ک")
+    assert detect_language(persian) == "fa"
+    assert detect_language(arabic) == "ar" and detect_language(iraqi) == "ar"
+    assert detect_language("Officials said the talks with the coalition would continue in the coming weeks.") == "en"
+    assert detect_language("قصير", hint="ar-IQ") == "ar" and detect_language("") is None
+
+
+# --- agency ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, agency", [
+    ("بغداد (رويترز) - قال مسؤولون عراقيون اليوم إن المحادثات ستستمر.", "Reuters"),
+    ("قال مسؤول عراقي لوكالة رويترز إن المحادثات مع واشنطن قد تطول.", "Reuters"),
+    ("قال مسؤولون لوكالة أسوشيتد برس إن الفصائل راجعت موقفها.", "AP"),
+    ("باريس (أ ف ب) - أعلنت الحكومة الفرنسية اليوم خطة جديدة.", "AFP"),
+    ("نص الخبر كاملا كما نشرته الوكالة في صفحتها.\nالمصدر: فرانس برس", "AFP"),
+    ("أعلن الجيش العراقي اليوم انتهاء العملية. وكان وزير الدفاع قد زار الموقع.", None),
+    # a photo credit is not attribution
+    ("جنود في قاعدة عسكرية (تصوير فلان/الأناضول)\nيرى خبراء أن المرحلة المقبلة ستكون صعبة على الحكومة.", None),
+])
+def test_agency_attribution(text, agency):
+    from extractors.agency import detect_agency
+
+    assert detect_agency(text) == agency
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="the seed articles are not beside the repository")
+def test_agency_on_the_seed_articles():
+    from extractors.agency import detect_agency
+
+    seeds = {p.name[:3]: p.read_text(encoding="utf-8") for p in (SHARED / "seeds").glob("*.txt")}
+    assert detect_agency(seeds["001"]) == "Reuters"  # told Reuters, republished by an aggregator
+    assert detect_agency(seeds["004"]) == "AP"
+    assert detect_agency(seeds["000"]) is None       # Reuters only credits the photo
+
+
+# --- headline -------------------------------------------------------------------------
+
+def test_headline_is_the_h1_that_agrees_with_metadata_not_the_logo():
+    html = ("<html><head><meta property='og:title' content='وزير يفتتح مشروعا جديدا للمياه - الموقع'>"
+            "<meta property='og:site_name' content='الموقع'></head><body><h1>الموقع</h1>"
+            "<h1>وزير يفتتح مشروعا جديدا للمياه</h1><p>نص</p><footer><h1>الموقع</h1></footer></body></html>")
+    assert extract_article(html).title == "وزير يفتتح مشروعا جديدا للمياه"
+
+
+def test_without_h1_the_site_name_is_cut_from_the_metadata_title():
+    from extractors.article_meta import strip_site_name
+
+    assert strip_site_name("وزير يفتتح مشروعا - الموقع", "الموقع") == "وزير يفتتح مشروعا"
+    assert strip_site_name("الموقع | وزير يفتتح مشروعا", "الموقع") == "وزير يفتتح مشروعا"
+    assert strip_site_name("وزير يفتتح مشروعا - تفاصيل", "الموقع") == "وزير يفتتح مشروعا - تفاصيل"
+    html = "<html><head><title>خبر عاجل عن الطقس – الموقع</title><meta property='og:site_name' content='الموقع'>"
+    assert extract_article(html + "</head><body><p>نص</p></body></html>").title == "خبر عاجل عن الطقس"

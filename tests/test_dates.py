@@ -202,3 +202,13 @@ def test_url_dates_need_year_month_and_day():
     assert url_date("https://example.org/2020/11/2338761/") is None
     assert url_date("https://example.org/news/2023-05-07/x").value.date() == date(2023, 5, 7)
     assert url_date("https://example.org/2013/world/8/3/story/index.html").value.date() == date(2013, 8, 3)
+
+
+def test_relative_byline_only_with_now_and_only_after_the_feed():
+    tree = _page("<h1>عنوان</h1><span>منذ 3 ساعات</span><p>" + "نص " * 100 + "</p>")
+    h1 = tree.find(".//h1")
+    assert resolve_published(tree, url=None, title_element=h1).source is None
+    dated = resolve_published(tree, url=None, title_element=h1, now=NOW)
+    assert (dated.source, NOW - dated.value) == ("byline", NOW - NOW.replace(hour=9))
+    feed = datetime(2025, 2, 28, tzinfo=timezone.utc)
+    assert resolve_published(tree, url=None, title_element=h1, now=NOW, feed_date=feed).source == "feed"
