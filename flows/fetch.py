@@ -36,14 +36,15 @@ from extractors.charset import decode_html
 from extractors.urls import UrlError, canonicalize_url
 from flows.fetch_body import ACCEPT_ENCODING, parse_encodings, read_bounded
 from flows.fetch_errors import (AddressRefused, BadEncoding, BodyTooLarge, FetchError, FetchTimeout,
-                                PermanentFetchError, RobotsDisallowed, TooManyRedirects, TransientFetchError,
-                                TruncatedBody)
+                                PermanentFetchError, RobotsDisallowed, RobotsUnavailable, TooManyRedirects,
+                                TransientFetchError, TruncatedBody)
 from flows.fetch_guard import GuardedBackend, parse_networks
 from flows.robots import RobotsCache
 from flows.settings import FetchSettings
 
 __all__ = ["AddressRefused", "BadEncoding", "BodyTooLarge", "FetchError", "FetchResult", "FetchTimeout", "Fetcher",
-           "PermanentFetchError", "RobotsDisallowed", "TooManyRedirects", "TransientFetchError", "TruncatedBody"]
+           "PermanentFetchError", "RobotsDisallowed", "RobotsUnavailable", "TooManyRedirects", "TransientFetchError",
+           "TruncatedBody"]
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 _TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524}
@@ -139,6 +140,8 @@ class Fetcher:
         while True:
             try:
                 return await self._attempt(url, headers)
+            except RobotsUnavailable:
+                raise  # cached for a minute: retrying within this request cannot help
             except TransientFetchError as exc:
                 delay = self._backoff(attempt, exc)
                 if delay is None:

@@ -30,6 +30,10 @@ class PermanentFetchError(FetchError, PermanentError):
     """404, 410, refused address, robots.txt, too large, undecodable: retrying will not help."""
 
 
+class RobotsUnavailable(TransientFetchError):
+    """The site's robots.txt could not be read (5xx, timeout): RFC 9309 says assume "disallow all" for now."""
+
+
 class FetchTimeout(TransientFetchError):
     """No complete answer within the deadline (slow connect, slow or dripping body)."""
 

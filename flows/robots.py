@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 from urllib.parse import urlsplit, urlunsplit
 
-from flows.fetch_errors import FetchError, PermanentFetchError, TransientFetchError
+from flows.fetch_errors import FetchError, PermanentFetchError, RobotsUnavailable, TransientFetchError
 
 MAX_ROBOTS_BYTES = 500_000  # what Google reads of a robots.txt
 _FAILURE_TTL_S = 60.0
@@ -61,8 +61,8 @@ class RobotsCache:
                 if entry is None or entry.expires < time.monotonic():
                     entry = self._entries[key] = await self._load(origin)
         if entry.failure is not None:
-            raise TransientFetchError(f"robots.txt unreachable, not fetching for now ({entry.failure.reason})",
-                                      url=url)
+            raise RobotsUnavailable(f"robots.txt unreachable, not fetching for now ({entry.failure.reason})",
+                                    url=url)
         if entry.rules is None:
             return RobotsVerdict(True)
         path_url = urlunsplit(("", "", parts.path or "/", parts.query, ""))

@@ -74,3 +74,19 @@ def test_conditional_get_turns_an_unchanged_feed_into_a_304(server):
     assert first.status == 200 and first.etag and first.body
     assert again.not_modified and again.status == 304 and again.body == b"" and again.etag == first.etag
     assert server.headers_seen[-1].get("If-None-Match") == first.etag
+
+
+@pytest.mark.parametrize("status,fetched", [(503, False), (404, True), (403, True)])
+def test_robots_errors_follow_rfc_9309(status, fetched):
+    """5xx robots.txt: assume disallow-all for now (transient, not retried); 4xx: no restrictions."""
+    from flows.fetch_errors import RobotsUnavailable
+
+    robots = {"/robots.txt": lambda h, q: h.reply(status, b"", "text/plain")}
+    with HostileServer(extra=robots) as server:
+        if fetched:
+            assert run_with_fetcher(lambda f: f.get(server.url("/ok.html")), retries=2).status == 200
+        else:
+            with pytest.raises(RobotsUnavailable) as caught:
+                run_with_fetcher(lambda f: f.get(server.url("/ok.html")), retries=2, backoff_s=0)
+            assert caught.value.kind == "transient"
+        assert server.hits["/ok.html"] == int(fetched) and server.hits["/robots.txt"] == 1

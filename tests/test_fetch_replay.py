@@ -18,6 +18,7 @@ def replica():
         "/www.example.com/robots.txt": lambda h, q: h.reply(200, b"User-agent: *\nDisallow: /hidden\n", "text/plain"),
         "/www.example.com/news/1": lambda h, q: h.reply(200, PAGE),
         "/www.example.com/old": lambda h, q: h.redirect("/news/1", 301),
+        "/www.example.com/wire": lambda h, q: h.redirect(h.server.base_url + "/www.example.com/news/1"),
         "/www.example.com/away": lambda h, q: h.redirect("https://other.example.net/story?id=7"),
         "/other.example.net/story": lambda h, q: h.reply(200, PAGE if q.get("id") == ["7"] else b"wrong query"),
     }
@@ -43,6 +44,7 @@ def test_request_is_served_by_the_replica_under_the_original_url(replica):
 
 def test_redirects_stay_in_the_original_url_space(replica):
     assert replay_get(replica, "https://www.example.com/old").final_url == "https://www.example.com/news/1"
+    assert replay_get(replica, "https://www.example.com/wire").final_url == "https://www.example.com/news/1"
     away = replay_get(replica, "https://www.example.com/away")
     assert away.final_url == "https://other.example.net/story?id=7" and away.body == PAGE
 
