@@ -129,3 +129,17 @@ class PollRun(SQLModel, table=True):
     status: str = "running"  # running | completed | failed
     flow_run_id: Optional[str] = None
     counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ArticleSearch(SQLModel, table=True):
+    """An article's distinct normalized word forms, the text the search index reads (storage/search.py).
+
+    SQLite indexes it with an FTS5 table (article_fts), PostgreSQL with a GIN index over
+    its words; both are created by migration, not here.
+    """
+
+    __tablename__ = "article_search"
+
+    article_id: int = Field(foreign_key="articles.id", primary_key=True,
+                            sa_column_kwargs={"autoincrement": False})
+    terms: str = Field(default="", sa_column=Column(Text, nullable=False))

@@ -1,0 +1,337 @@
+"""Full-text search of the archive with the topic query language, on SQLite and PostgreSQL.
+
+Each article gets one row in `article_search`: the distinct word forms the matcher
+would see (normalized, every clitic split: بالتحالف -> بالتحالف تحالف التحالف). SQLite
+indexes that row with FTS5, PostgreSQL with a GIN index over the same words as exact
+lexemes, so both databases find exactly the articles whose words the query names.
+
+The database only narrows the archive to candidates: a query is translated into a
+boolean over single words that every true match satisfies (a phrase becomes AND of
+its words, NEAR becomes AND, title: looks in the whole article). Each candidate is then
+checked by the real TopicMatcher, so phrases, NEAR/n, title: and clitics mean in
+search exactly what they mean in a topic.
+
+Rows are written in the article's own transaction (`index_article`, called by
+repo.store_article) and, for anything stored without it (older rows, a pruned body),
+by `sync_index`, which every search runs first: articles without a row are indexed then.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from sqlalchemy import func, select, text
+from sqlmodel import Session
+
+from extractors.arabic import normalize, word_spans
+from extractors.query import And, ListRef, Near, Node, Not, Or, Term, Title, parse_query, term_from_text
+from extractors.stemming import token_forms
+from storage.models import Article, ArticleSearch, Match
+
+MAX_FORM = 100          # longer "words" are run-together junk; PostgreSQL caps a lexeme at 2 KB
+VERIFY_BATCH = 200      # candidates loaded and checked by the matcher at a time
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class ArchiveFilter:
+    """What every archive command can narrow by: a stored topic match, a date, an outlet.
+
+    `since` compares the publication time, or the fetch time for undated articles.
+    """
+
+    topic: str | None = None
+    since: datetime | None = None
+    outlet: str | None = None
+
+    def apply(self, query):
+        if self.topic is not None:
+            query = query.where(Article.id.in_(select(Match.article_id).where(Match.topic_id == self.topic)))
+        if self.since is not None:
+            query = query.where(func.coalesce(Article.published, Article.fetched) >= self.since)
+        if self.outlet is not None:
+            query = query.where(Article.outlet_id == self.outlet)
+        return query
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article that satisfies the query, with the sentence that shows why."""
+
+    article_id: int
+    url: str
+    outlet_id: str
+    title: str
+    published: datetime | None
+    story_id: int | None
+    terms: tuple[str, ...]
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    marked: str
+    topics: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"id": self.article_id, "url": self.url, "outlet": self.outlet_id, "title": self.title,
+                "published": self.published.isoformat() if self.published else None, "story_id": self.story_id,
+                "terms": list(self.terms), "snippet": self.snippet,
+                "highlights": [list(h) for h in self.highlights], "topics": list(self.topics)}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: tuple[SearchHit, ...]
+    candidates: int            # articles the index returned (before the matcher's exact check)
+    checked: int               # candidates the matcher read to find the hits
+    full_scan: bool = False    # the query had no word the index could require (e.g. a OR NOT b)
+    indexed: int = 0           # articles the catch-up indexed before searching
+
+
+# ---- indexing -------------------------------------------------------------------------------------------
+
+def index_terms(title: str, text: str | None) -> str:
+    """The distinct word forms of an article, as the matcher reads `title + "\\n" + text`."""
+    document = f"{title or ''}\n{text or ''}"
+    forms: set[str] = set()
+    for _, _, word in word_spans(normalize(document), document):
+        forms.update(token_forms(word)[1])
+    return " ".join(sorted(form for form in forms if len(form) <= MAX_FORM))
+
+
+def index_article(session: Session, article_id: int, title: str, text: str | None) -> None:
+    """Index one article inside the caller's transaction (repo.store_article calls this)."""
+    _upsert(session, [{"article_id": article_id, "terms": index_terms(title, text)}])
+
+
+def _insert(session: Session):
+    """INSERT with ON CONFLICT for this session's database."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(ArticleSearch)
+
+
+def _upsert(session: Session, rows: list[dict]) -> None:
+    if rows:
+        stmt = _insert(session).values(rows)
+        session.execute(stmt.on_conflict_do_update(index_elements=["article_id"], set_={"terms": stmt.excluded.terms}))
+
+
+def reindex_articles(session: Session, article_ids: Sequence[int]) -> int:
+    """Recompute the rows of these articles from what is stored now (after a body was pruned)."""
+    if not article_ids:
+        return 0
+    rows = session.execute(select(Article.id, Article.title, Article.text).where(Article.id.in_(article_ids))).all()
+    _upsert(session, [{"article_id": aid, "terms": index_terms(title, body)} for aid, title, body in rows])
+    return len(rows)
+
+
+def sync_index(session: Session, batch: int = 500) -> int:
+    """Index every article that has no search row yet; returns how many. Commits per batch."""
+    done = 0
+    while True:
+        missing = (select(Article.id, Article.title, Article.text)
+                   .outerjoin(ArticleSearch, ArticleSearch.article_id == Article.id)
+                   .where(ArticleSearch.article_id.is_(None)).order_by(Article.id).limit(batch))
+        rows = session.execute(missing).all()
+        if not rows:
+            return done
+        _insert_missing(session, [{"article_id": aid, "terms": index_terms(title, body)} for aid, title, body in rows])
+        session.commit()
+        done += len(rows)
+
+
+def _insert_missing(session: Session, rows: list[dict]) -> None:
+    """Insert rows another searcher may be inserting too: the first one wins, both are right."""
+    session.execute(_insert(session).values(rows).on_conflict_do_nothing())
+
+
+def rebuild_index(session: Session) -> int:
+    """Drop every search row and index the archive again (after normalization rules changed)."""
+    session.execute(text("DELETE FROM article_search"))
+    session.commit()
+    return sync_index(session)
+
+
+# ---- query translation ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Word:
+    form: str
+    prefix: bool
+
+
+@dataclass(frozen=True)
+class _All:
+    require: tuple = ()
+    exclude: tuple = ()
+
+
+@dataclass(frozen=True)
+class _Any:
+    options: tuple = ()
+
+
+@dataclass(frozen=True)
+class _Need:
+    """An index condition and whether it is exact (false: it also admits some non-matches)."""
+
+    expr: object | None        # None: the index cannot narrow this part (any article may match)
+    exact: bool
+
+
+def index_condition(node: Node, lists: Mapping[str, Sequence[str]] = {}) -> object | None:
+    """A word-level condition every article matching `node` satisfies; None if there is none."""
+    return _need(node, lists).expr
+
+
+def _need(node: Node, lists) -> _Need:
+    if isinstance(node, Term):
+        words = tuple(_Word(w.form, w.prefix) for w in node.words)
+        exact = len(words) == 1 and bool(_PLAIN_WORD.fullmatch(words[0].form))
+        return _Need(words[0] if len(words) == 1 else _All(words), exact)
+    if isinstance(node, ListRef):
+        terms = [term_from_text(item, 0, _list_error, quoted=True) for item in lists.get(node.name, ())]
+        return _need(Or(tuple(terms)), lists) if terms else _Need(None, False)
+    if isinstance(node, Or):
+        parts = [_need(child, lists) for child in node.children]
+        if any(part.expr is None for part in parts):
+            return _Need(None, False)
+        return _Need(_Any(tuple(part.expr for part in parts)), all(part.exact for part in parts))
+    if isinstance(node, And):
+        return _need_all(node.children, lists)
+    if isinstance(node, Near):
+        return _need_all((node.left, node.right), lists, exact=False)
+    if isinstance(node, Title):
+        return _Need(_need(node.child, lists).expr, False)
+    if isinstance(node, Not):
+        return _Need(None, False)
+    raise TypeError(f"not a query node: {node!r}")
+
+
+def _need_all(children: Iterable[Node], lists, exact: bool = True) -> _Need:
+    """AND: required parts narrow; a NOT narrows only when its inside is exact; the rest is dropped."""
+    require, exclude = [], []
+    for child in children:
+        if isinstance(child, Not):
+            inner = _need(child.child, lists)
+            if inner.expr is not None and inner.exact:
+                exclude.append(inner.expr)
+                continue
+            exact = False
+            continue
+        part = _need(child, lists)
+        exact = exact and part.exact
+        if part.expr is not None:
+            require.append(part.expr)
+    if not require:
+        return _Need(None, False)
+    if len(require) == 1 and not exclude:
+        return _Need(require[0], exact)
+    return _Need(_All(tuple(require), tuple(exclude)), exact)
+
+
+def _list_error(message: str, offset: int):
+    from extractors.errors import ConfigError
+
+    return ConfigError(message)
+
+
+def render_fts5(expr) -> str:
+    """An FTS5 MATCH expression; every word is a quoted string, so operators in text stay text."""
+    if isinstance(expr, _Word):
+        return '"' + expr.form + '"' + (" *" if expr.prefix else "")
+    if isinstance(expr, _Any):
+        return "(" + " OR ".join(render_fts5(e) for e in expr.options) + ")"
+    out = "(" + " AND ".join(render_fts5(e) for e in expr.require) + ")"
+    for excluded in expr.exclude:
+        out = f"({out} NOT {render_fts5(excluded)})"
+    return out
+
+
+def render_tsquery(expr) -> str:
+    """A PostgreSQL tsquery over exact lexemes (cast with ::tsquery, no parser or dictionary)."""
+    if isinstance(expr, _Word):
+        return "'" + expr.form.replace("\\", "\\\\").replace("'", "''") + "'" + (":*" if expr.prefix else "")
+    if isinstance(expr, _Any):
+        return "(" + " | ".join(render_tsquery(e) for e in expr.options) + ")"
+    parts = [render_tsquery(e) for e in expr.require] + ["!" + render_tsquery(e) for e in expr.exclude]
+    return "(" + " & ".join(parts) + ")"
+
+
+def _index_clause(session: Session, expr):
+    if session.get_bind().dialect.name == "postgresql":
+        return text("articles.id IN (SELECT article_id FROM article_search WHERE "
+                    "array_to_tsvector(string_to_array(terms, ' ')) @@ CAST(:index_query AS tsquery))"
+                    ).bindparams(index_query=render_tsquery(expr))
+    return text("articles.id IN (SELECT rowid FROM article_fts WHERE article_fts MATCH :index_query)"
+                ).bindparams(index_query=render_fts5(expr))
+
+
+# ---- search ---------------------------------------------------------------------------------------------
+
+def search(session: Session, query: str, where: ArchiveFilter = ArchiveFilter(), limit: int = 20,
+           lists: Mapping[str, Sequence[str]] = {}) -> SearchResult:
+    """Newest articles first that satisfy `query` (topic query language); raises QuerySyntaxError."""
+    from extractors.matcher import TopicMatcher
+    from extractors.topics import Topic
+
+    tree = parse_query(query, source="search")
+    matcher = TopicMatcher.compile([Topic(id="search", title="search", query=query, source="search")], lists)
+    indexed = sync_index(session)
+    expr = index_condition(tree, lists)
+    ids = _candidate_ids(session, expr, where)
+    hits, checked = [], 0
+    for chunk in _chunks(ids, VERIFY_BATCH):
+        for hit in _verify(session, matcher, chunk):
+            checked += 1
+            if hit is not None:
+                hits.append(hit)
+            if len(hits) >= limit:
+                break
+        if len(hits) >= limit:
+            break
+    return SearchResult(tuple(_with_topics(session, hits)), len(ids), checked, expr is None, indexed)
+
+
+def _candidate_ids(session: Session, expr, where: ArchiveFilter) -> list[int]:
+    query = select(Article.id).order_by(Article.published.desc().nulls_last(), Article.id.desc())
+    if expr is not None:
+        query = query.where(_index_clause(session, expr))
+    return list(session.execute(where.apply(query)).scalars())
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _verify(session: Session, matcher, ids: list[int]) -> Iterator[SearchHit | None]:
+    """Per candidate, in the order given: its hit if it really matches, else None."""
+    rows = {row.id: row for row in session.execute(
+        select(Article.id, Article.url, Article.outlet_id, Article.title, Article.text, Article.published,
+               Article.story_id).where(Article.id.in_(ids)))}
+    for article_id in ids:
+        row = rows.get(article_id)
+        found = matcher.match(row.title or "", row.text or "") if row else ()
+        if not found:
+            yield None
+            continue
+        m = found[0]
+        yield SearchHit(row.id, row.url, row.outlet_id, row.title, row.published, row.story_id, m.terms,
+                        m.snippet, m.highlights, m.marked())
+
+
+def _with_topics(session: Session, hits: list[SearchHit]) -> list[SearchHit]:
+    """Attach the topics each hit matched when it was stored."""
+    if not hits:
+        return hits
+    topics: dict[int, list[str]] = {}
+    rows = session.execute(select(Match.article_id, Match.topic_id)
+                           .where(Match.article_id.in_([h.article_id for h in hits])).order_by(Match.topic_id))
+    for article_id, topic_id in rows:
+        topics.setdefault(article_id, []).append(topic_id)
+    return [replace(hit, topics=tuple(topics.get(hit.article_id, ()))) for hit in hits]
