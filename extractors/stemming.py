@@ -6,10 +6,11 @@ the word itself (وجود، بغداد، لجنة), so instead of guessing one s
 split is kept as a *form* of the token; a query word matches if it equals any form.
 The query side only drops the article, so «وجود» still matches «بوجود» and «الوجود».
 
-No suffix stripping and no root stemming: measured in docs/matching.md, a stemmer merges
-words an analyst must keep apart (قاعدة the base / قاعد sitting) while still missing
-broken plurals (قواعد). Plurals and suffixes are the query writer's call: `قاعد*`, or
-`قاعدة OR قواعد`.
+Regular plural, dual and adjective endings are folded back to the singular (غارات ->
+غارة, الأمريكيين -> الأمريكي), so a query names the singular. No root stemming: measured
+in docs/matching.md (bench/stemming.py), snowball's Arabic stemmer merges words an analyst
+must keep apart (قاعدة the base / قاعد sitting, مهمة mission / مهم important) and still
+misses broken plurals (قواعد), which stay the query writer's call: `قاعدة OR قواعد`.
 """
 
 from __future__ import annotations
@@ -69,7 +70,34 @@ def _arabic_forms(word: str) -> tuple[str, tuple[str, ...]]:
             forms.append(stem)
         if has_article and norm == word:
             norm = stem                     # longest article-bearing split wins
+    for form in list(forms):
+        for singular in _singulars(form):
+            if singular not in forms:
+                forms.append(singular)
     return norm, tuple(forms)
+
+
+# Regular (sound) plural, dual and adjective endings, folded back to the singular a query
+# writer types. (ending, replacement, shortest word it applies to.) Broken plurals
+# (قواعد، صواريخ، فصائل) change the inside of the word and are left to the query.
+_SUFFIXES = (
+    ("ات", "ه", 5),      # غارات -> غاره (غارة), مسيرات -> مسيره
+    ("تين", "ه", 6),     # قاعدتين -> قاعده
+    ("تان", "ه", 6),
+    ("تي", "ه", 5),      # قاعدتي عين الأسد وحرير -> قاعده
+    ("يين", "ي", 6),     # امريكيين -> امريكي
+    ("يون", "ي", 6),
+    ("يه", "ي", 5),      # امريكيه -> امريكي
+    ("ين", "", 6),       # مستشارين -> مستشار
+    ("ون", "", 6),
+)
+
+
+def _singulars(form: str) -> list[str]:
+    for ending, replacement, shortest in _SUFFIXES:
+        if form.endswith(ending) and len(form) >= shortest:
+            return [form[: -len(ending)] + replacement]
+    return []
 
 
 def query_word(word: str, *, prefix: bool = False) -> str:
