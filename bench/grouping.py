@@ -34,7 +34,7 @@ from extractors.story_signature import story_signature  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "stories" / "eval.jsonl"
 SHARED = ROOT.parent / "shared"
-GRID = [round(x * 0.02, 2) for x in range(1, 50)]
+GRID = [0.01] + [round(x * 0.02, 2) for x in range(1, 50)]
 
 
 def _split(docs, name):
@@ -44,15 +44,18 @@ def _split(docs, name):
 def quality(docs, gaz) -> dict:
     """Ours at the pinned threshold; baselines at their best dev threshold, applied to test."""
     out: dict = {}
-    dev, test = _split(docs, "dev"), _split(docs, "test")
-    for name, split in (("dev", dev), ("test", test)):
+    dev, test, holdout = _split(docs, "dev"), _split(docs, "test"), _split(docs, "holdout")
+    for name, split in (("dev", dev), ("test", test), ("holdout", holdout)):
         out.setdefault("rasid", {})[name] = pair_scores([d.story for d in split], group_with(split, gaz)).as_dict()
     for base, scorer in (("trigram_jaccard", trigram_scorer), ("tfidf_cosine", tfidf_scorer)):
         dev_score = scorer(dev)
         t, dev_result = best_threshold(dev, lambda t: group_by_score(dev, dev_score, t), GRID)
-        test_result = pair_scores([d.story for d in test], group_by_score(test, scorer(test), t))
-        out[base] = {"threshold": t, "dev": dev_result.as_dict(), "test": test_result.as_dict()}
-    out["docs"] = {"dev": len(dev), "test": len(test), "stories": len({d.story for d in docs})}
+        out[base] = {"threshold": t, "dev": dev_result.as_dict()}
+        for name, split in (("test", test), ("holdout", holdout)):
+            predicted = group_by_score(split, scorer(split), t)
+            out[base][name] = pair_scores([d.story for d in split], predicted).as_dict()
+    out["docs"] = {"dev": len(dev), "test": len(test), "holdout": len(holdout),
+                   "stories": len({d.story for d in docs})}
     return out
 
 
@@ -94,17 +97,26 @@ def pair_matrix(docs, gaz):
     return np.array(rows), np.array(labels)
 
 
-def fit(docs, gaz, l2: float = 0.05, steps: int = 20000, rate: float = 0.5) -> dict:
-    """Class-balanced L2 logistic regression on dev pairs, then the dev-best grouping threshold."""
+# Evidence against one story may only lower the score, evidence for it only raise it: with a few
+# hundred pairs, an unconstrained fit flips signs on features the dev split barely exercises.
+NEGATIVE = {"place_conflict", "hours", "title_missing"}
+FREE = {"cross_lang"}
+
+
+def fit(docs, gaz, l2: float = 0.002, steps: int = 30000, rate: float = 2.0) -> dict:
+    """Class-balanced, sign-constrained L2 logistic regression on dev pairs, then the dev-best threshold."""
     dev = _split(docs, "dev")
     x, y = pair_matrix(dev, gaz)
     weight = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1))
     w, b = np.zeros(x.shape[1]), 0.0
+    negative = np.array([n in NEGATIVE for n in FEATURES])
+    positive = np.array([n not in NEGATIVE and n not in FREE for n in FEATURES])
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(x @ w + b)))
         g = weight * (p - y)
         w -= rate * (x.T @ g + l2 * w)
         b -= rate * g.sum()
+        w = np.where(positive, np.maximum(w, 0), np.where(negative, np.minimum(w, 0), w))
     grouping.WEIGHTS.update({"bias": float(b), **{n: float(v) for n, v in zip(FEATURES, w)}})
     t, result = best_threshold(dev, lambda t: group_with(dev, gaz, threshold=t), GRID)
     return {"pairs": len(y), "positive_pairs": int(y.sum()),

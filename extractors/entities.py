@@ -59,13 +59,28 @@ class Gazetteer:
         return tuple(e for e in self.find_all(title, text) if e.kind in ALERT_KINDS)
 
     def find_in_tokens(self, toks: tuple[Tok, ...]) -> tuple[Entity, ...]:
-        seen: dict[str, Entity] = {}
+        """Entities in order of first mention."""
+        found: dict[str, Entity] = {}
+        for _start, _end, entity_id in self.spans(toks):
+            found.setdefault(entity_id, self.entities[entity_id])
+        return tuple(found.values())
+
+    def spans(self, toks: tuple[Tok, ...]) -> list[tuple[int, int, str]]:
+        """(first token, end token, id) of each name found, in text order.
+        Longest names win: «عين الأسد» is the base, not also «الأسد» the president."""
+        spans: list[tuple[int, int, str]] = []
         for i, tok in enumerate(toks):
             for form in tok.forms:
                 for phrase, entity_id in self._by_first.get(form, ()):
-                    if entity_id not in seen and _matches_at(phrase, toks, i):
-                        seen[entity_id] = self.entities[entity_id]
-        return tuple(seen.values())
+                    if _matches_at(phrase, toks, i):
+                        spans.append((i, i + len(phrase), entity_id))
+        covered: set[int] = set()
+        kept: list[tuple[int, int, str]] = []
+        for start, end, entity_id in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+            if covered.isdisjoint(range(start, end)):
+                covered.update(range(start, end))
+                kept.append((start, end, entity_id))
+        return sorted(kept)
 
 
 def _matches_at(phrase: tuple[str, ...], toks: tuple[Tok, ...], i: int) -> bool:

@@ -30,8 +30,12 @@ VERBATIM_JACCARD = 0.5   # shingle Jaccard above which two articles are copies, 
 # Logistic weights over story_features.FEATURES, fitted by `uv run python bench/grouping.py --fit`
 # on the dev split of tests/data/stories/eval.jsonl.
 WEIGHTS: dict[str, float] = {
-    "bias": -1.65, "minhash": 0.02, "terms": 0.27, "title": 0.15, "entities": 0.96, "lead_entities": 1.14, "events": 0.34, "lead_events": 0.57, "place_conflict": -0.47, "numbers": 0.75, "facts": -0.02, "hours": -0.75, "agency": 0.07, "topics": 0.0, "cross_lang": 0.11, "cross_entities": 0.54}
-SAME_STORY_THRESHOLD = 0.54
+    "bias": -2.84, "minhash": 0.0, "terms": 1.05, "title": 1.1, "entities": 0.94, "lead_entities": 3.46,
+    "title_entities": 0.99, "events": 0.0, "lead_events": 1.24, "place_conflict": 0.0, "main_place": 0.97, "numbers": 1.54,
+    "facts": 1.58, "dates": 0.77, "hours": -4.16, "agency": 0.12, "topics": 0.0, "cross_lang": -0.08,
+    "cross_entities": 1.25, "title_missing": -1.57,
+}
+SAME_STORY_THRESHOLD = 0.78
 
 
 def _sigmoid(x: float) -> float:
@@ -88,29 +92,38 @@ class Addition:
 
 
 NEW_PLACE_WEIGHT = 0.6   # a base or town, not "Iraq"
-NEW_ACTOR_WEIGHT = 0.4   # a faction, ministry or commander, not "US forces"
+NEW_ACTOR_WEIGHT = 0.6   # a ministry, commander or spokesman, not "US forces" or "the Pentagon"
 
 
-def added_content(new: StorySignature, story_members: Sequence[StorySignature]) -> Addition:
-    """The update rule (docs/grouping.md): alert a follow-up when it reports a higher
-    casualty figure than any member did, or names in its title a specific place or an
-    actor the story never mentioned. Anything else is a copy: counted, not alerted."""
-    known_entities = set().union(*(m.entity_ids() for m in story_members)) if story_members else set()
+def _higher_casualties(new: StorySignature, story_members: Sequence[StorySignature]) -> tuple[tuple[str, int], ...]:
+    """Figures above the story's highest of their kind. A first figure of a kind counts only
+    when the headline gives it: background figures (an earlier attack's dead) sit in the body."""
     highest: dict[str, int] = {}
     for member in story_members:
         for kind, value in member.facts:
             highest[kind] = max(highest.get(kind, 0), value)
-    casualties = tuple(sorted({(k, v) for k, v in new.facts if v > highest.get(k, 0)}))
-    # keep only the top new figure per kind: "34 wounded" supersedes "30 wounded" in the same text
-    casualties = tuple((k, max(v for kk, v in casualties if kk == k)) for k in dict.fromkeys(k for k, _ in casualties))
-    title_new = [(e, kind, w) for e, kind, w in new.entities
-                 if e in new.title_entities and e not in known_entities]
+    rises: dict[str, int] = {}
+    for kind, value in new.facts:
+        known = kind in highest
+        if value > highest.get(kind, 0) and (known or (kind, value) in new.title_facts):
+            rises[kind] = max(rises.get(kind, 0), value)
+    return tuple(rises.items())
+
+
+def added_content(new: StorySignature, story_members: Sequence[StorySignature]) -> Addition:
+    """The update rule (docs/grouping.md): alert a follow-up when it reports a higher casualty
+    figure than any member did, or its headline names a specific place, a faction or a
+    named actor (ministry, spokesman, commander) the story never mentioned. Anything else
+    is a copy: counted ("also reported by"), not alerted."""
+    known = set().union(*(m.entity_ids() for m in story_members)) if story_members else set()
+    title_new = [(e, kind, w) for e, kind, w in new.entities if e in new.title_entities and e not in known]
     places = tuple(e for e, kind, w in title_new if kind == "place" and w >= NEW_PLACE_WEIGHT)
-    actors = tuple(e for e, kind, w in title_new if kind in ("faction", "actor") and w >= NEW_ACTOR_WEIGHT)
+    actors = tuple(e for e, kind, w in title_new
+                   if kind == "faction" or (kind == "actor" and w >= NEW_ACTOR_WEIGHT))
     seen_terms = {t for m in story_members for t, _ in m.terms}
     total = sum(w for _, w in new.terms) or 1.0
     new_terms = sum(w for t, w in new.terms if t not in seen_terms) / total
-    return Addition(casualties, places, actors, round(new_terms, 3))
+    return Addition(_higher_casualties(new, story_members), places, actors, round(new_terms, 3))
 
 
 class StoryGrouper:

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from extractors.errors import ConfigError
-from extractors.grouping import WINDOW, StoryGrouper
+from extractors.grouping import WINDOW, StoryGrouper, added_content
 from extractors.entities import Gazetteer
 from extractors.minhash import shingles
+from extractors.story_signature import StorySignature, story_signature
 from extractors.story_text import STOPWORDS, norm_words
 
 
@@ -33,6 +34,7 @@ class EvalDoc:
     published: datetime | None
     story: str
     split: str
+    update: bool = False  # a follow-up labelled as worth an update alert
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ def load_eval(path: Path, shared_dir: Path | None) -> list[EvalDoc]:
                 if source is None or not source.is_file():
                     continue
                 title, text = _title_and_body(source.read_text(encoding="utf-8"))
-            docs.append(EvalDoc(str(row["id"]), title, text, published, str(row["story"]), row.get("split", "dev")))
+            docs.append(EvalDoc(str(row["id"]), title, text, published, str(row["story"]), row.get("split", "dev"),
+                                bool(row.get("update", False))))
         except (ValueError, KeyError) as exc:
             raise ConfigError(f"bad evaluation line: {exc}", source=str(path), line=number) from None
     return docs
@@ -153,7 +156,25 @@ def tfidf_scorer(docs: Sequence[EvalDoc]) -> Callable[[int, int], float]:
 
 def best_threshold(docs: Sequence[EvalDoc], group: Callable[[float], list[object]],
                    grid: Sequence[float]) -> tuple[float, PairScores]:
-    """The threshold with the best pair F1 on these (dev) docs; ties go to the lower one."""
+    """The threshold with the best pair F1 on these (dev) docs; of a run of equally good
+    thresholds, the middle one (the farthest from both kinds of mistake)."""
     truth = [d.story for d in docs]
     results = [(t, pair_scores(truth, group(t))) for t in grid]
-    return max(results, key=lambda r: (r[1].f1, -r[0]))
+    top = max(r[1].f1 for r in results)
+    best = [r for r in results if r[1].f1 == top]
+    return best[len(best) // 2]
+
+
+def update_decisions(docs: Sequence[EvalDoc], gazetteer: Gazetteer) -> list[tuple[str, bool, bool]]:
+    """(id, labelled update, rule says update) for every article that follows an earlier one of
+    its true story, judged against the members before it: the update rule on its own, apart
+    from grouping mistakes."""
+    members: dict[str, list[StorySignature]] = {}
+    decisions = []
+    for doc in docs:
+        sig = story_signature(doc.title, doc.text, published=doc.published, gazetteer=gazetteer)
+        earlier = members.setdefault(doc.story, [])
+        if earlier:
+            decisions.append((doc.id, doc.update, added_content(sig, earlier).worth_alert))
+        earlier.append(sig)
+    return decisions

@@ -11,11 +11,12 @@ from typing import Mapping
 
 from extractors.story_signature import StorySignature
 
-FEATURES = ("minhash", "terms", "title", "entities", "lead_entities", "events", "lead_events", "place_conflict",
-            "numbers", "facts", "hours", "agency", "topics", "cross_lang", "cross_entities")
+FEATURES = ("minhash", "terms", "title", "entities", "lead_entities", "title_entities", "events", "lead_events", "place_conflict", "main_place", "title_missing",
+            "numbers", "facts", "dates", "hours", "agency", "topics", "cross_lang", "cross_entities")
 SPECIFIC_PLACE = 0.6     # a place this specific, named by both but different, means another event
 HOURS_SCALE = 72.0
-MIN_ENTITY_MASS = 1.0    # sharing only "Iraq" must not look like full agreement
+MIN_ENTITY_MASS = 1.0
+TITLE_WEIGHT = 0.3       # headline entities vaguer than this ("Iraq", "US forces") say nothing    # sharing only "Iraq" must not look like full agreement
 
 
 def _idf(key: str, doc_freq: Mapping[str, int] | None, n_docs: int) -> float:
@@ -38,15 +39,16 @@ def _overlap(a: set, b: set) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def _entity_overlap(a: StorySignature, b: StorySignature, events: bool,
-                    doc_freq: Mapping[str, int] | None, n_docs: int, lead: bool = False) -> float:
+def _entity_overlap(a: StorySignature, b: StorySignature, events: bool | None,
+                    doc_freq: Mapping[str, int] | None, n_docs: int, part: str = "all") -> float:
     """Weighted overlap coefficient of the entities both name (gazetteer weight x IDF);
-    lead=True counts only those named in the title or lede, where the development is told."""
+    part="lead" / "title" counts only those named in the lede or the title, where the
+    development is told; events=None counts events and entities alike."""
     def weights(sig: StorySignature) -> dict[str, float]:
-        keep = set(sig.lead_entities) if lead else None
-        return {e: w * (_idf(f"e:{e}", doc_freq, n_docs) if not events else 1.0)
+        keep = {"lead": set(sig.lead_entities), "title": set(sig.title_entities)}.get(part)
+        return {e: w * (_idf(f"e:{e}", doc_freq, n_docs) if kind != "event" else 1.0)
                 for e, kind, w in sig.entities
-                if (kind == "event") == events and (keep is None or e in keep)}
+                if (events is None or (kind == "event") == events) and (keep is None or e in keep)}
     wa, wb = weights(a), weights(b)
     shared = sum(min(wa[e], wb[e]) for e in wa.keys() & wb.keys())
     if not shared:
@@ -58,6 +60,17 @@ def _place_conflict(a: StorySignature, b: StorySignature) -> float:
     pa = {e for e, kind, w in a.entities if kind == "place" and w >= SPECIFIC_PLACE}
     pb = {e for e, kind, w in b.entities if kind == "place" and w >= SPECIFIC_PLACE}
     return 1.0 if pa and pb and not (pa & pb) else 0.0
+
+
+def _title_missing(a: StorySignature, b: StorySignature) -> float:
+    """Share of what a headline names (actor, place, event) that the other article never
+    mentions, the larger of both ways: a copy tells its headline's facts; a reaction
+    («the government condemns …») headlines an actor or act the event report lacks."""
+    def missing(x: StorySignature, y: StorySignature) -> float:
+        named = {e: w for e, _kind, w in x.entities if e in x.title_entities and w >= TITLE_WEIGHT}
+        absent = sum(w for e, w in named.items() if e not in y.entity_ids())
+        return absent / sum(named.values()) if named else 0.0
+    return max(missing(a, b), missing(b, a))
 
 
 def _hours(a: StorySignature, b: StorySignature) -> float:
@@ -87,12 +100,16 @@ def features(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, int
         "terms": term_cosine(a, b, doc_freq, n_docs),
         "title": _overlap(set(a.title_terms), set(b.title_terms)),
         "entities": entities,
-        "lead_entities": _entity_overlap(a, b, False, doc_freq, n_docs, lead=True),
+        "lead_entities": _entity_overlap(a, b, False, doc_freq, n_docs, part="lead"),
+        "title_entities": _entity_overlap(a, b, None, doc_freq, n_docs, part="title"),
         "events": _entity_overlap(a, b, True, doc_freq, n_docs),
-        "lead_events": _entity_overlap(a, b, True, doc_freq, n_docs, lead=True),
+        "lead_events": _entity_overlap(a, b, True, doc_freq, n_docs, part="lead"),
         "place_conflict": _place_conflict(a, b),
+        "main_place": _same_or_not(a.main_place, b.main_place),
+        "title_missing": _title_missing(a, b),
         "numbers": _overlap(set(a.numbers), set(b.numbers)),
         "facts": _overlap(set(a.facts), set(b.facts)),
+        "dates": _overlap(set(a.dates), set(b.dates)),
         "hours": _hours(a, b),
         "agency": _same_or_not(a.agency, b.agency),
         "topics": topics,

@@ -16,14 +16,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Sequence
 
-from extractors.entities import Gazetteer
+from extractors.entities import Entity, Gazetteer
 from extractors.errors import PermanentError
 from extractors.minhash import band_keys, minhash
-from extractors.story_text import (Tok, casualty_facts, content_stems, detect_agency, is_year,
-                                   language, numbers_at, tokens)
+from extractors.agency import detect_agency
+from extractors.story_text import (Tok, casualty_facts, content_stems, dates_named, is_year, language,
+                                   numbers_at, tokens)
 
 MAX_TERMS = 20          # salient terms kept (all are index keys)
 MAX_ENTITY_KEYS = 8     # entity keys kept (most specific first)
+MAIN_PLACE_WEIGHT = 0.6  # a base or town, not a country
 MIN_KEY_WEIGHT = 0.3    # entities vaguer than this ("Iraq", "the coalition") are not keys
 TITLE_BOOST, LEDE_BOOST, LEDE_WORDS = 3.0, 2.0, 40
 
@@ -36,8 +38,11 @@ class StorySignature:
     entities: tuple[tuple[str, str, float], ...] = ()  # (id, kind, weight), events included
     title_entities: tuple[str, ...] = ()             # ids named in the title
     lead_entities: tuple[str, ...] = ()              # ids named in the title or the lede
+    main_place: str | None = None                    # the first specific place, title first: where it happened
     numbers: tuple[int, ...] = ()                    # numbers named, years left out
     facts: tuple[tuple[str, int], ...] = ()          # casualty figures: ("killed", 3)
+    title_facts: tuple[tuple[str, int], ...] = ()    # casualty figures the headline gives
+    dates: tuple[str, ...] = ()                      # calendar dates named: "d28-m1", "m9-2025"
     minhash: tuple[int, ...] = ()
     published: str | None = None                     # ISO 8601
     agency: str | None = None
@@ -65,7 +70,10 @@ class StorySignature:
                 entities=tuple((e, k, float(w)) for e, k, w in data.get("entities", ())),
                 title_entities=tuple(data.get("title_entities", ())),
                 lead_entities=tuple(data.get("lead_entities", ())),
+                main_place=data.get("main_place"),
                 numbers=tuple(data.get("numbers", ())), facts=tuple((k, int(v)) for k, v in data.get("facts", ())),
+                title_facts=tuple((k, int(v)) for k, v in data.get("title_facts", ())),
+                dates=tuple(data.get("dates", ())),
                 minhash=tuple(data.get("minhash", ())), published=data.get("published"),
                 agency=data.get("agency"), topics=tuple(data.get("topics", ())), lang=data.get("lang", "ar"),
                 size=int(data.get("size", 0)))
@@ -83,6 +91,20 @@ def _salient_terms(title_toks: tuple[Tok, ...], body_toks: tuple[Tok, ...]) -> l
     return [(t, round(w, 2)) for t, w in ranked[:MAX_TERMS] if len(t) > 1]
 
 
+def _entities(gazetteer: Gazetteer | None, spans: list[tuple[int, int, str]], start: int,
+              end: int) -> tuple[Entity, ...]:
+    """Entities whose names start in tokens [start, end), in order of first mention."""
+    if gazetteer is None:
+        return ()
+    ids = dict.fromkeys(entity_id for first, _last, entity_id in spans if start <= first < end)
+    return tuple(gazetteer.entities[i] for i in ids)
+
+
+def _main_place(entities: Sequence[Entity]) -> str | None:
+    """Where the development happened: the first base or town named, the title before the body."""
+    return next((e.id for e in entities if e.kind == "place" and e.weight >= MAIN_PLACE_WEIGHT), None)
+
+
 def story_signature(title: str, text: str, *, published: datetime | None = None, agency: str | None = None,
                     topics: Sequence[str] = (), lang: str | None = None,
                     gazetteer: Gazetteer | None = None) -> StorySignature:
@@ -93,20 +115,23 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
     title_words = [t.norm for t in title_toks]
     body_words = [t.norm for t in body_toks]
     terms = _salient_terms(title_toks, body_toks)
-    found = gazetteer.find_in_tokens(all_toks) if gazetteer is not None else ()
-    in_title = gazetteer.find_in_tokens(title_toks) if gazetteer is not None else ()
-    in_lead = gazetteer.find_in_tokens(title_toks + body_toks[:LEDE_WORDS]) if gazetteer is not None else ()
+    spans = gazetteer.spans(all_toks) if gazetteer is not None else []
+    found = _entities(gazetteer, spans, 0, len(all_toks))
+    in_title = _entities(gazetteer, spans, 0, len(title_toks))
+    in_lead = _entities(gazetteer, spans, 0, len(title_toks) + LEDE_WORDS)
     entities = tuple((e.id, e.kind, e.weight) for e in found)
-    numbers = sorted({v for _, v in numbers_at([t.forms for t in all_toks]) if v >= 2 and not is_year(v)})
+    in_names = frozenset(i for start, end, _ in spans for i in range(start, end))  # «البرج 22» is no count
+    numbers = sorted({v for i, v in numbers_at([t.forms for t in all_toks])
+                      if v >= 2 and not is_year(v) and i not in in_names})
     values = minhash([w for w in title_words + body_words])
     specific = sorted((e for e in entities if e[1] != "event" and e[2] >= MIN_KEY_WEIGHT), key=lambda e: -e[2])
     keys = (band_keys(values) + tuple(f"t:{t}" for t, _ in terms)
             + tuple(f"e:{e[0]}" for e in specific[:MAX_ENTITY_KEYS]))
     return StorySignature(
-        keys=keys, terms=tuple(terms),
-        title_terms=tuple(dict.fromkeys(content_stems(title_toks))),
+        keys=keys, terms=tuple(terms), title_terms=tuple(dict.fromkeys(content_stems(title_toks))),
         entities=entities, title_entities=tuple(e.id for e in in_title),
-        lead_entities=tuple(e.id for e in in_lead), numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks), minhash=values,
-        published=published.isoformat() if published else None,
-        agency=agency or detect_agency(all_toks), topics=tuple(topics),
-        lang=lang or language(title + " " + text[:2000]), size=len(all_toks))
+        lead_entities=tuple(e.id for e in in_lead), main_place=_main_place(in_title + found),
+        numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks, in_names),
+        title_facts=casualty_facts(title_toks, in_names), dates=dates_named(all_toks)[:20], minhash=values,
+        published=published.isoformat() if published else None, agency=agency or detect_agency(text),
+        topics=tuple(topics), lang=lang or language(title + " " + text[:2000]), size=len(all_toks))

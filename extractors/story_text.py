@@ -1,8 +1,7 @@
 """Text features that story grouping and the gazetteer share: tokens, stems, numbers, language.
 
 Everything here works on the normalized tokens of `extractors.arabic` (clitics split off),
-so the gazetteer and the story signature see the same word forms. Until that module
-lands, a minimal shim with the same interface stands in (`_shim_tokenize`).
+so the gazetteer and the story signature see the same word forms as topic matching.
 """
 
 from __future__ import annotations
@@ -13,6 +12,9 @@ from typing import NamedTuple, Sequence
 
 import snowballstemmer
 
+from extractors.arabic import tokenize
+from extractors.dates_names import ENGLISH, GREGORIAN_AR
+
 
 class Tok(NamedTuple):
     norm: str
@@ -21,38 +23,11 @@ class Tok(NamedTuple):
     forms: tuple[str, ...]  # every plausible reading (clitic splits); norm is one of them
 
 
-# ---- tokenization (delegates to extractors.arabic when present) -------------------------------
-
-try:  # the shared Arabic normalizer, once it exists
-    from extractors.arabic import tokenize as _arabic_tokenize
-except ImportError:  # pragma: no cover - transitional shim with the same interface
-    _arabic_tokenize = None
-    _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
-                           "ی": "ي", "ک": "ك", "ە": "ه", "ـ": None,
-                           **{chr(0x660 + i): str(i) for i in range(10)},
-                           **{chr(0x6F0 + i): str(i) for i in range(10)}})
-    _DIACRITICS = re.compile("[\u064B-\u065F\u0670\u06D6-\u06ED]")
-    _WORD = re.compile(r"[0-9]+|[^\W\d_]+")
-    _PREFIXES = ("وبال", "وكال", "فبال", "وال", "بال", "كال", "فال", "ولل", "فلل", "لل", "ال",
-                 "وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
-
-    def _shim_tokenize(text: str) -> tuple[Tok, ...]:
-        out = []
-        for m in _WORD.finditer(text):
-            word = _DIACRITICS.sub("", m.group().translate(_FOLD)).lower()
-            forms = [word]
-            if "\u0600" <= word[0] <= "\u06FF":
-                forms += [word[len(p):] for p in _PREFIXES if word.startswith(p) and len(word) - len(p) >= 3]
-            norm = next((f for f in forms[1:] if word.startswith(("ال", "وال", "بال", "لل", "ولل", "فال", "كال"))), word)
-            out.append(Tok(norm, m.start(), m.end(), tuple(dict.fromkeys(forms))))
-        return tuple(out)
-
+# ---- tokenization ------------------------------------------------------------------------------
 
 def tokens(text: str) -> tuple[Tok, ...]:
-    """Normalized tokens with offsets and their clitic-split readings."""
-    if _arabic_tokenize is None:
-        return _shim_tokenize(text)
-    return tuple(Tok(t.norm, t.start, t.end, t.forms or (t.norm,)) for t in _arabic_tokenize(text) if t.norm)
+    """Normalized tokens (extractors.arabic) with offsets and their clitic-split readings."""
+    return tuple(Tok(t.norm, t.start, t.end, t.forms or (t.norm,)) for t in tokenize(text) if t.norm)
 
 
 def norm_words(text: str) -> list[str]:
@@ -110,20 +85,21 @@ _UNITS = {"واحد": 1, "احد": 1, "اثنان": 2, "اثنين": 2, "اثن�
           "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6, "سبع": 7, "سبعه": 7, "ثماني": 8,
           "ثمانيه": 8, "ثمان": 8, "تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10,
           "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-          "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12}
+          "ten": 10, "eleven": 11, "twelve": 12}
 _TENS = {"عشرين": 20, "عشرون": 20, "ثلاثين": 30, "ثلاثون": 30, "اربعين": 40, "اربعون": 40, "خمسين": 50,
          "خمسون": 50, "ستين": 60, "ستون": 60, "سبعين": 70, "سبعون": 70, "ثمانين": 80, "ثمانون": 80,
          "تسعين": 90, "تسعون": 90, "مئه": 100, "مائه": 100,
          "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
          "ninety": 90, "hundred": 100}
 _JOINERS = {"و", "and"}
+_WEEKDAYS = frozenset({"الاثنين", "اثنين"})
 
 
 def _word_value(forms: tuple[str, ...]) -> int | None:
     word = forms[0]
     if word.isdigit():
         return int(word) if len(word) <= 7 else None
-    if word.startswith("ال"):  # الاثنين is Monday, الثالث an ordinal: not counts
+    if word in _WEEKDAYS:  # «الاثنين» is Monday more often than "the two"
         return None
     for form in forms:
         value = _UNITS.get(form, _TENS.get(form))
@@ -162,47 +138,119 @@ def is_year(value: int) -> bool:
     return 1900 <= value <= 2100
 
 
-# ---- casualty facts and agency attribution ----------------------------------------------------
+# ---- casualty facts and dates ----------------------------------------------------
 
-CASUALTY_WORDS = {
-    "killed": frozenset("""مقتل قتل قتلي قتلى قتيل قتيلا قتلوا مصرع حتفهم حتفه استشهاد شهداء شهيد killed dead
-        death died kill""".split()),
-    "wounded": frozenset("""جرحي جرحى جريح اصابه اصابات اصيب اصيبوا مصابين مصابا جرح wounded injured injury
-        injuries hurt""".split()),
+# Casualty words, by where their count stands: «مقتل 3», "killing three" (count after);
+# «3 قتلى», "three soldiers were killed" (count before); «أصيب 5» / «5 أصيبوا» (either).
+_AFTER, _BEFORE, _EITHER = "after", "before", "either"
+CASUALTY_WORDS: dict[str, tuple[str, str]] = {
+    **{w: ("killed", _AFTER) for w in "مقتل مصرع استشهاد killing kills".split()},
+    **{w: ("killed", _BEFORE) for w in "قتلي قتلى قتيل قتيلا شهداء شهيدا killed dead died deaths".split()},
+    **{w: ("killed", _EITHER) for w in "قتل قتلوا".split()},
+    **{w: ("wounded", _AFTER) for w in "اصابه اصابات جرح wounding injuring".split()},
+    **{w: ("wounded", _BEFORE) for w in "جرحي جرحى جريح جريحا مصابين مصابا wounded injured hurt".split()},
+    **{w: ("wounded", _EITHER) for w in "اصيب اصيبوا".split()},
 }
-_AGENCIES = (  # (agency id, name as normalized words); first mention wins
-    ("reuters", ("رويترز",)), ("reuters", ("reuter",)),
-    ("ap", ("اسوشيتد", "برس")), ("ap", ("اسوشيتيد", "برس")), ("ap", ("associated", "press")),
-    ("afp", ("فرانس", "برس")), ("afp", ("afp",)), ("afp", ("agence", "france")),
-    ("ina", ("انباء", "عراقيه")), ("ina", ("واع",)), ("ina", ("iraqi", "news", "agency")),
-    ("anadolu", ("اناضول",)), ("anadolu", ("anadolu",)),
-)
+_NEGATORS = frozenset("no not none without لم لا دون بدون عدم".split())
+_REACH = 8
+_TO = frozenset({"الي", "to"})
 
 
-def casualty_facts(toks: tuple[Tok, ...]) -> tuple[tuple[str, int], ...]:
-    """(kind, number) for numbers next to a casualty word: «مقتل 3 جنود» -> ("killed", 3)."""
+def _casualty_word(forms: tuple[str, ...]) -> tuple[str, str] | None:
+    return next((CASUALTY_WORDS[f] for f in forms if f in CASUALTY_WORDS), None)
+
+
+def _counts_toward(words: list[tuple[str, ...]], counts: dict[int, int], positions: range) -> list[int]:
+    """Positions of counts in scan order, up to the next casualty word (which owns what lies beyond)."""
+    found = []
+    for i in positions:
+        if _casualty_word(words[i]) is not None:
+            break
+        if i in counts:
+            found.append(i)
+    return found
+
+
+def _risen_to(words: list[tuple[str, ...]], counts: dict[int, int], j: int) -> int | None:
+    """«ارتفع عدد المصابين ... إلى 34», "wounded rose to 34": the count after "to" wins."""
+    for i in range(j + 1, min(len(words) - 1, j + 1 + _REACH)):
+        if _TO.intersection(words[i]) and i + 1 in counts:
+            return i + 1
+    return None
+
+
+def casualty_facts(toks: Sequence[Tok], skip: frozenset[int] = frozenset()) -> tuple[tuple[str, int], ...]:
+    """(kind, number) casualty figures: «مقتل 3 جنود وإصابة 25» -> killed 3, wounded 25;
+    "three soldiers were killed and 25 injured" likewise. Negated counts ("no one was hurt",
+    «لم يصب أحد») are not figures, nor numbers at `skip` positions (inside names: «البرج 22»)."""
     words = [t.forms for t in toks]
+    counts = {i: v for i, v in numbers_at(words)
+              if i not in skip and not is_year(v) and v >= 1
+              and _NEGATORS.isdisjoint(f for w in words[max(0, i - 2):i] for f in w)}
     facts: dict[tuple[str, int], None] = {}
-    for i, value in numbers_at(words):
-        if is_year(value) or value < 1:
+    for j, forms in enumerate(words):
+        word = _casualty_word(forms)
+        if word is None:
             continue
-        best: tuple[int, str] | None = None
-        for j in range(max(0, i - 3), min(len(words), i + 4)):
-            for kind, vocab in CASUALTY_WORDS.items():
-                if j != i and any(f in vocab for f in words[j]):
-                    dist = abs(j - i) + (0.5 if j < i else 0)  # "3 killed" before "killed 3"
-                    if best is None or dist < best[0]:
-                        best = (dist, kind)
-        if best is not None:
-            facts[(best[1], value)] = None
+        kind, where = word
+        after = _counts_toward(words, counts, range(j + 1, min(len(words), j + 1 + _REACH)))
+        before = _counts_toward(words, counts, range(j - 1, max(-1, j - 1 - _REACH), -1))
+        order = {_AFTER: (after, before[:1] if before and before[0] >= j - 2 else []),
+                 _BEFORE: (before, after[:1] if after and after[0] <= j + 2 else []),
+                 _EITHER: (after[:1] if after and after[0] <= j + 2 else [], before)}[where]
+        hit = _risen_to(words, counts, j)
+        if hit is None:
+            hit = next((found[0] for found in order if found), None)
+        if hit is not None:
+            facts[(kind, counts[hit])] = None
     return tuple(facts)
 
 
-def detect_agency(toks: tuple[Tok, ...]) -> str | None:
-    """The wire agency the article credits, if it names one."""
-    for i, tok in enumerate(toks):
-        for agency, name in _AGENCIES:
-            if name[0] in tok.forms and all(
-                    i + k < len(toks) and w in toks[i + k].forms for k, w in enumerate(name) if k):
-                return agency
+def _phrases(names: dict[str, int]) -> dict[str, list[tuple[tuple[str, ...], int]]]:
+    by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for name, month in names.items():
+        words = tuple(t.norm for t in tokens(name))
+        if words:
+            by_first.setdefault(words[0], []).append((words, month))
+    return by_first
+
+
+_MONTHS = _phrases({**GREGORIAN_AR, **ENGLISH})
+
+
+def _month_at(toks: Sequence[Tok], i: int) -> tuple[int, int] | None:
+    """(month, words used) when a month name starts at token i."""
+    for form in toks[i].forms:
+        for words, month in _MONTHS.get(form, ()):
+            if all(i + k < len(toks) and w in toks[i + k].forms for k, w in enumerate(words)):
+                return month, len(words)
     return None
+
+
+def dates_named(toks: Sequence[Tok]) -> tuple[str, ...]:
+    """Calendar dates the text names, language-neutral: «28 كانون الثاني» / "January 28" -> "d28-m1",
+    «سبتمبر 2025» / "September 2025" -> "m9-2025". A month name counts only next to a number
+    (so the verb "may" and «مارس» "he practised" are not months)."""
+    found: dict[str, None] = {}
+    i = 0
+    while i < len(toks):
+        hit = _month_at(toks, i)
+        if hit is None:
+            i += 1
+            continue
+        month, used = hit
+        after = i + used
+        again = _month_at(toks, after) if after < len(toks) else None  # «أكتوبر/ تشرين الأول»
+        if again is not None and again[0] == month:
+            after += again[1]
+        before = toks[i - 1].norm if i else ""
+        nxt = toks[after].norm if after < len(toks) else ""
+        if before.isdigit() and 1 <= int(before) <= 31:
+            found[f"d{int(before)}-m{month}"] = None
+        elif nxt.isdigit() and 1 <= int(nxt) <= 31:
+            found[f"d{int(nxt)}-m{month}"] = None
+            nxt = toks[after + 1].norm if after + 1 < len(toks) else ""
+        if nxt.isdigit() and is_year(int(nxt)):
+            found[f"m{month}-{nxt}"] = None
+        i = after
+    return tuple(found)
