@@ -2,7 +2,9 @@
 
 An unchanged source costs a conditional GET answered 304 (or, for servers without
 validators, one download whose hash matches) and yields nothing. A broken source is
-recorded in `errors` and the others go on: discovery never raises for a source.
+recorded in `errors` and the others go on: discovery never raises for a source. Each
+source also gets a `SourceReport` (outcome, items, newest date, diagnosis of a failure)
+from which outlet health and the adaptive poll interval are computed (see the end).
 """
 
 from __future__ import annotations
@@ -10,15 +12,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable, Mapping, Sequence
 
 from extractors.errors import RasidError
-from extractors.feeds import FeedItem, merge_items, parse_feed
+from extractors.feeds import FeedError, FeedItem, merge_items, parse_feed
 from extractors.links import section_links
 from extractors.outlets import Outlet
-from extractors.sitemaps import parse_sitemap
+from extractors.sitemaps import SitemapError, parse_sitemap
 from extractors.urls import redact_url
-from flows.fetch import FetchResult, Fetcher
+from flows.fetch import (AddressRefused, BadEncoding, Blocked, BodyTooLarge, FetchResult, Fetcher, FetchTimeout,
+                         RobotsDisallowed, TooManyRedirects, TransientFetchError)
 
 _MAX_INDEX_DEPTH = 2
 
@@ -44,11 +48,30 @@ class SourceState:
 
 
 @dataclass(frozen=True)
+class SourceReport:
+    """How one source fared in one poll."""
+
+    url: str
+    kind: str  # feed | sitemap | section
+    outcome: str  # new (parsed, with items) | empty (parsed, no items) | unchanged | failed
+    items: int = 0
+    newest: datetime | None = None  # newest publication date among its items
+    diagnosis: str | None = None  # for failures, see diagnose()
+    error_kind: str | None = None  # transient | permanent
+
+
+@dataclass(frozen=True)
 class Discovery:
     items: tuple[FeedItem, ...]
     states: dict[str, SourceState]
     errors: tuple[str, ...]
     unchanged: tuple[str, ...] = ()  # source URLs that answered 304 or the same content
+    sources: tuple[SourceReport, ...] = ()
+
+    @property
+    def diagnosis(self) -> str:
+        """One word for the outlet's state in this poll (see outlet_diagnosis)."""
+        return outlet_diagnosis(self.sources)
 
 
 @dataclass
@@ -62,6 +85,7 @@ class _Poll:
     items: list[FeedItem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    reports: list[SourceReport] = field(default_factory=list)
 
     async def source(self, url: str, kind: str, depth: int = 0) -> None:
         previous = self.old.get(url, SourceState())
@@ -70,10 +94,10 @@ class _Poll:
         try:
             state = await self._poll(url, kind, previous)
         except RasidError as exc:
-            self._error(url, f"{exc.kind}: {getattr(exc, 'reason', None) or exc}")
+            self._error(url, kind, exc, f"{exc.kind}: {getattr(exc, 'reason', None) or exc}")
             return
         except Exception as exc:  # noqa: BLE001 - a parser bug on hostile bytes must not end the poll
-            self._error(url, f"internal error: {exc.__class__.__name__}: {exc}")
+            self._error(url, kind, exc, f"internal error: {exc.__class__.__name__}: {exc}")
             return
         self.states[url] = state
         if kind == "sitemap" and depth < _MAX_INDEX_DEPTH and state.children:
@@ -83,17 +107,24 @@ class _Poll:
     async def _poll(self, url: str, kind: str, previous: SourceState) -> SourceState:
         result = await self.fetcher.get(url, etag=previous.etag, last_modified=previous.last_modified)
         if result.not_modified:
-            self.unchanged.append(url)
+            self._unchanged(url, kind)
             return replace(previous, etag=result.etag or previous.etag,
                            last_modified=result.last_modified or previous.last_modified)
         state = SourceState(result.etag, result.last_modified, hashlib.sha256(result.body).hexdigest(),
                             previous.children)
         if state.content_hash == previous.content_hash:
-            self.unchanged.append(url)
+            self._unchanged(url, kind)
             return state
         items, children = self._parse(kind, result)
         self.items.extend(items)
+        dates = [item.published for item in items if item.published]
+        self.reports.append(SourceReport(url, kind, "new" if items or children else "empty", len(items),
+                                         max(dates, default=None)))
         return replace(state, children=children)
+
+    def _unchanged(self, url: str, kind: str) -> None:
+        self.unchanged.append(url)
+        self.reports.append(SourceReport(url, kind, "unchanged"))
 
     def _parse(self, kind: str, result: FetchResult) -> tuple[tuple[FeedItem, ...], tuple[str, ...]]:
         if kind == "feed":
@@ -103,8 +134,10 @@ class _Poll:
         parsed = parse_sitemap(result.body, result.final_url)
         return parsed.items, parsed.children[: self.fetcher.settings.max_sitemap_children]
 
-    def _error(self, url: str, message: str) -> None:
+    def _error(self, url: str, kind: str, exc: Exception, message: str) -> None:
         self.errors.append(f"outlet {self.outlet.id}: {redact_url(url)}: {message}")
+        self.reports.append(SourceReport(url, kind, "failed", diagnosis=diagnose(exc),
+                                         error_kind=getattr(exc, "kind", "permanent")))
 
 
 async def discover_outlet(fetcher: Fetcher, outlet: Outlet, states: Mapping[str, SourceState]) -> Discovery:
@@ -115,7 +148,7 @@ async def discover_outlet(fetcher: Fetcher, outlet: Outlet, states: Mapping[str,
     jobs += [poll.source(url, "section") for url in outlet.sections]
     await asyncio.gather(*jobs)
     return Discovery(items=merge_items(poll.items), states=poll.states, errors=tuple(poll.errors),
-                     unchanged=tuple(poll.unchanged))
+                     unchanged=tuple(poll.unchanged), sources=tuple(poll.reports))
 
 
 async def propose_outlet(fetcher: Fetcher, home: str, outlet_id: str | None = None, *,
@@ -163,3 +196,64 @@ def _page_title(html: str) -> str | None:
 
     match = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
     return plain_text(match.group(1), 200) if match else None
+
+
+# --- outlet health and adaptive polling (pure; the caller keeps the history) ---------------
+
+_DIAGNOSES: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((Blocked, RobotsDisallowed), "blocked"),
+    ((AddressRefused,), "refused"),
+    ((FeedError, SitemapError, BodyTooLarge, BadEncoding, TooManyRedirects), "broken"),
+    ((FetchTimeout,), "unreachable"),
+)
+
+
+def diagnose(exc: BaseException) -> str:
+    """One word for why a source failed: blocked, gone, refused, broken, unreachable, server-error, failed."""
+    for types, word in _DIAGNOSES:
+        if isinstance(exc, types):
+            return word
+    status = getattr(exc, "status", None)
+    if status in (404, 410):
+        return "gone"
+    if isinstance(exc, TransientFetchError):
+        return "server-error" if status else "unreachable"
+    return "failed"
+
+
+def outlet_diagnosis(sources: Sequence[SourceReport]) -> str:
+    """ok when any source worked (new, unchanged); else the most telling failure; empty if all parsed empty."""
+    if not sources or any(s.outcome in ("new", "unchanged") for s in sources):
+        return "ok"
+    failures = [s.diagnosis for s in sources if s.outcome == "failed"]
+    if not failures:
+        return "empty"
+    for word in ("blocked", "gone", "refused", "broken", "server-error", "unreachable"):
+        if word in failures:
+            return word
+    return failures[0] or "failed"
+
+
+def is_stale(newest: datetime | None, now: datetime, usual_gap: timedelta) -> bool:
+    """True when nothing was published for well over the outlet's usual gap between items (and 2 days at least)."""
+    return newest is not None and now - newest > max(4 * usual_gap, timedelta(days=2))
+
+
+def poll_interval_minutes(published: Iterable[datetime | None], now: datetime, *, minimum: float = 5,
+                          maximum: float = 360, window: timedelta = timedelta(days=7)) -> float:
+    """Minutes until the next poll, from how often the outlet published in the last `window`.
+
+    Miniflux's "entry frequency" rule: the average gap between items over the window, bounded
+    to [minimum, maximum]; an outlet with nothing in the window is polled at `maximum`.
+    Naive datetimes are taken as UTC.
+    """
+    now = _utc(now)
+    start = now - window
+    recent = sum(1 for p in published if p is not None and start <= _utc(p) <= now)
+    if recent == 0:
+        return float(maximum)
+    return float(min(maximum, max(minimum, window.total_seconds() / 60 / recent)))
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value

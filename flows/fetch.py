@@ -35,15 +35,15 @@ import httpx
 from extractors.charset import decode_html
 from extractors.urls import UrlError, canonicalize_url
 from flows.fetch_body import ACCEPT_ENCODING, parse_encodings, read_bounded
-from flows.fetch_errors import (AddressRefused, BadEncoding, BodyTooLarge, FetchError, FetchTimeout,
+from flows.fetch_errors import (AddressRefused, BadEncoding, Blocked, BodyTooLarge, FetchError, FetchTimeout,
                                 PermanentFetchError, RobotsDisallowed, RobotsUnavailable, TooManyRedirects,
                                 TransientFetchError, TruncatedBody)
 from flows.fetch_guard import GuardedBackend, parse_networks
 from flows.robots import RobotsCache
 from flows.settings import FetchSettings
 
-__all__ = ["AddressRefused", "BadEncoding", "BodyTooLarge", "FetchError", "FetchResult", "FetchTimeout", "Fetcher",
-           "PermanentFetchError", "RobotsDisallowed", "RobotsUnavailable", "TooManyRedirects", "TransientFetchError",
+__all__ = ["AddressRefused", "BadEncoding", "Blocked", "BodyTooLarge", "FetchError", "FetchResult", "FetchTimeout",
+           "Fetcher", "PermanentFetchError", "RobotsDisallowed", "RobotsUnavailable", "TooManyRedirects", "TransientFetchError",
            "TruncatedBody"]
 
 _REDIRECTS = {301, 302, 303, 307, 308}
@@ -167,7 +167,8 @@ class Fetcher:
         elapsed = time.monotonic() - started
         if hop.status == 304:
             return FetchResult(url=url, final_url=hop.url, status=304, body=b"", content_type=None, encoding=None,
-                               text=None, elapsed_s=elapsed, etag=hop.headers.get("etag") or headers.get("If-None-Match"),
+                               text=None, elapsed_s=elapsed,
+                               etag=hop.headers.get("etag") or headers.get("If-None-Match"),
                                last_modified=hop.headers.get("last-modified") or headers.get("If-Modified-Since"),
                                not_modified=True)
         _raise_for_status(hop)
@@ -357,6 +358,10 @@ def _raise_for_status(hop: _Hop) -> None:
         return
     if status in _REDIRECTS:
         raise PermanentFetchError(f"HTTP {status} redirect without a Location", url=hop.url, status=status)
+    if hop.headers.get("cf-mitigated", "").lower() == "challenge":
+        raise Blocked(f"HTTP {status}: bot challenge page (Cloudflare)", url=hop.url, status=status)
+    if status in (401, 403, 451):
+        raise Blocked(f"HTTP {status}: access refused to our user agent", url=hop.url, status=status)
     if status in _TRANSIENT_STATUS or status >= 500:
         raise TransientFetchError(f"HTTP {status}", url=hop.url, status=status,
                                   retry_after_s=_retry_after(hop.headers.get("retry-after")))

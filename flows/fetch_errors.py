@@ -46,6 +46,10 @@ class AddressRefused(PermanentFetchError):
     """The host resolves only to addresses rasid may not contact (loopback, private, metadata...)."""
 
 
+class Blocked(PermanentFetchError):
+    """The site refuses us: 401/403/451 or a bot-challenge page (retrying as a bot will not pass it)."""
+
+
 class RobotsDisallowed(PermanentFetchError):
     """The site's robots.txt forbids this URL to our user agent."""
 

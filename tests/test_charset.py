@@ -7,7 +7,8 @@ import pytest
 from extractors.charset import decode_html
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-ARABIC = "<html><body><h1>انسحاب قوات التحالف من القواعد العسكرية في العراق</h1><p>قال مسؤولون إن الانسحاب بدأ.</p></body></html>"
+ARABIC = ("<html><body><h1>انسحاب قوات التحالف من القواعد العسكرية في العراق</h1>"
+          "<p>قال مسؤولون إن الانسحاب بدأ.</p></body></html>")
 
 
 def _seed_texts() -> list[str]:

@@ -90,3 +90,39 @@ def test_autodiscovery_proposes_an_outlets_entry(server):
 
     entry, notes = asyncio.run(go())
     assert entry["id"] == "local" and entry["feeds"] == [server.url("/outlet/feed.xml")] and notes == []
+
+
+def test_each_source_gets_a_report_with_a_diagnosis(server):
+    server.routes["/challenge"] = lambda h, q: h.reply(403, b"Just a moment...", "text/html",
+                                                       {"cf-mitigated": "challenge"})
+    o = outlet(server, ["/outlet/feed.xml", "/status?code=410", "/challenge", "/invalid.xml", "/drip"],
+               sections=["/private/secret.html", "/status?code=502"])
+    found = discover(o)
+    by_url = {r.url.replace(server.base_url, ""): r for r in found.sources}
+    assert by_url["/outlet/feed.xml"].outcome == "new" and by_url["/outlet/feed.xml"].items == 12
+    assert by_url["/outlet/feed.xml"].newest is not None
+    assert {path: (r.diagnosis, r.error_kind) for path, r in by_url.items() if r.outcome == "failed"} == {
+        "/status?code=410": ("gone", "permanent"), "/challenge": ("blocked", "permanent"),
+        "/invalid.xml": ("broken", "permanent"), "/drip": ("unreachable", "transient"),
+        "/private/secret.html": ("blocked", "permanent"), "/status?code=502": ("server-error", "transient")}
+    assert found.diagnosis == "ok"  # one working source is enough
+    assert discover(outlet(server, ["/challenge", "/drip"])).diagnosis == "blocked"
+    assert discover(outlet(server, ["/status?code=404"])).diagnosis == "gone"
+    assert discover(outlet(server, [], [], ["/ok.html"])).diagnosis == "empty"  # layout changed: no links match
+
+
+def test_poll_interval_follows_the_publishing_rate():
+    from datetime import datetime, timedelta, timezone
+
+    from flows.discover import is_stale, poll_interval_minutes
+
+    now = datetime(2024, 5, 20, 12, tzinfo=timezone.utc)
+    hourly = [now - timedelta(hours=h) for h in range(24 * 7)]
+    assert poll_interval_minutes(hourly, now) == pytest.approx(60, rel=0.01)
+    assert poll_interval_minutes(hourly * 100, now) == 5  # a busy outlet: the floor
+    assert poll_interval_minutes([now - timedelta(days=30)], now) == 360  # quiet: the ceiling
+    assert poll_interval_minutes([], now, minimum=10, maximum=120) == 120
+    naive = [now.replace(tzinfo=None) - timedelta(hours=1)] * 7 * 24
+    assert poll_interval_minutes(naive, now) == pytest.approx(60, rel=0.01)
+    assert is_stale(now - timedelta(days=3), now, timedelta(hours=1))
+    assert not is_stale(now - timedelta(hours=5), now, timedelta(hours=1))

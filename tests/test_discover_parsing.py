@@ -36,7 +36,8 @@ def test_index_lists_children_newest_first_and_gzip_is_read():
              b"<sitemap><loc>/s/2024.xml.gz</loc><lastmod>2024-05-01T00:00:00Z</lastmod></sitemap>"
              b"<sitemap><loc>/s/undated.xml</loc></sitemap></sitemapindex>")
     assert parse_sitemap(gzip.compress(index), BASE).children == (
-        "https://www.example.com/s/2024.xml.gz", "https://www.example.com/s/2023.xml", "https://www.example.com/s/undated.xml")
+        "https://www.example.com/s/2024.xml.gz", "https://www.example.com/s/2023.xml",
+        "https://www.example.com/s/undated.xml")
 
 
 def test_plain_text_sitemap():

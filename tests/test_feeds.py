@@ -61,7 +61,8 @@ def test_real_world_breakage_still_yields_items():
     truncated = rss("<item><title>1</title><link>https://www.example.com/1</link></item>"
                     "<item><title>2</title><link>https://www.example.com/2</link></item>")[:-40]
     assert [i.url for i in parse_feed(truncated, BASE)][:1] == ["https://www.example.com/1"]
-    bad_date = rss("<item><title>d</title><link>https://www.example.com/d</link><pubDate>الاثنين 20 مايو</pubDate></item>")
+    bad_date = rss("<item><title>d</title><link>https://www.example.com/d</link>"
+                   "<pubDate>الاثنين 20 مايو</pubDate></item>")
     assert parse_feed(bad_date, BASE)[0].published is None
     leading_junk = b"\n\n  \xef\xbb\xbf" + rss("<item><link>https://www.example.com/j</link></item>")
     assert [i.url for i in parse_feed(leading_junk, BASE)] == ["https://www.example.com/j"]
