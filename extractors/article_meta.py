@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 _SPACES = re.compile(r"\s+")
 _TITLE_SEPARATORS = re.compile(r"\s+[-–—|:]{1,2}\s+|\s+::\s+")
 _MIN_AGREEMENT = 0.35
+_MIN_H2_AGREEMENT = 0.7
 
 
 def clean(text: str | None) -> str:
@@ -43,19 +44,32 @@ def metadata_titles(tree: lxml_html.HtmlElement, jsonld: list[dict]) -> list[str
 
 
 def headline_element(tree: lxml_html.HtmlElement, meta_titles: list[str]) -> Any | None:
-    """The `<h1>` that best agrees with the metadata titles, or the only `<h1>` when there is no metadata."""
-    h1s = [(el, clean(el.text_content())) for el in tree.iter("h1")]
-    h1s = [(el, text) for el, text in h1s if len(text) >= 3]
-    if not h1s:
-        return None
+    """The `<h1>` that best agrees with the metadata titles (the only one when there is no metadata).
+
+    Some templates put the headline in an `<h2>`: one that agrees closely is taken
+    when no `<h1>` does.
+    """
+    h1s = _headings(tree, "h1")
     if not meta_titles:
         return h1s[0][0] if len(h1s) == 1 else None
+    h1 = _best_agreeing(h1s, meta_titles, _MIN_AGREEMENT)
+    if h1 is not None:  # not `or`: an lxml element without children is falsy
+        return h1
+    return _best_agreeing(_headings(tree, "h2"), meta_titles, _MIN_H2_AGREEMENT)
+
+
+def _headings(tree: lxml_html.HtmlElement, tag: str) -> list[tuple[Any, str]]:
+    found = [(el, clean(el.text_content())) for el in tree.iter(tag)]
+    return [(el, text) for el, text in found if len(text) >= 3]
+
+
+def _best_agreeing(headings: list[tuple[Any, str]], meta_titles: list[str], floor: float) -> Any | None:
     best, best_score = None, 0.0
-    for el, text in h1s:
+    for el, text in headings:
         score = max(_agreement(text, title) for title in meta_titles)
         if score > best_score:
             best, best_score = el, score
-    return best if best_score >= _MIN_AGREEMENT else None
+    return best if best_score >= floor else None
 
 
 def _agreement(a: str, b: str) -> float:

@@ -45,9 +45,6 @@ class PublishedDate:
     utc_offset_minutes: int | None
 
 
-NO_DATE = PublishedDate(None, None, None, None)
-
-
 def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_element: Any | None,
                       feed_date: datetime | None = None, utc_offset_minutes: int | None = None,
                       lang: str | None = None, now: datetime | None = None) -> PublishedDate:
@@ -73,7 +70,7 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
     relative = byline_date(title_element, now=now) if now is not None else None
     if relative is not None:
         return _result(relative, "byline", relative.evidence, utc_offset_minutes)
-    return NO_DATE
+    return PublishedDate(None, None, None, utc_offset_minutes)
 
 
 def _result(match: DateMatch, source: str, evidence: str, outlet_offset: int | None) -> PublishedDate:

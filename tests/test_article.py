@@ -214,3 +214,13 @@ def test_without_h1_the_site_name_is_cut_from_the_metadata_title():
     assert strip_site_name("وزير يفتتح مشروعا - تفاصيل", "الموقع") == "وزير يفتتح مشروعا - تفاصيل"
     html = "<html><head><title>خبر عاجل عن الطقس – الموقع</title><meta property='og:site_name' content='الموقع'>"
     assert extract_article(html + "</head><body><p>نص</p></body></html>").title == "خبر عاجل عن الطقس"
+
+
+def test_headline_in_an_h2_is_found_and_anchors_the_byline():
+    html = ("<html><head><meta property='og:title' content='البرلمان يؤجل جلسة الموازنة إلى الأسبوع المقبل'>"
+            "</head><body><h2>آخر الأخبار</h2><h2>البرلمان يؤجل جلسة الموازنة إلى الأسبوع المقبل</h2>"
+            "<span>3 شباط 2025 - 10:12</span><p>" + "نص الخبر " * 40 + "</p></body></html>")
+    article = extract_article(html, utc_offset_hours=3)
+    assert article.title == "البرلمان يؤجل جلسة الموازنة إلى الأسبوع المقبل"
+    assert (article.date_source, article.published) == ("byline", datetime(2025, 2, 3, 7, 12, tzinfo=timezone.utc))
+    assert article.utc_offset_minutes == 180
