@@ -70,6 +70,10 @@ def _arabic_forms(word: str) -> tuple[str, tuple[str, ...]]:
             forms.append(stem)
         if has_article and norm == word:
             norm = stem                     # longest article-bearing split wins
+    for future in ("س", "وس", "فس"):           # ستنسحب، وسيغادر: future marker before a verb
+        stem = word[len(future):]
+        if word.startswith(future) and stem[:1] in "يتنا" and len(stem) >= 4 and stem not in forms:
+            forms.append(stem)
     for form in list(forms):
         for singular in _singulars(form):
             if singular not in forms:

@@ -67,3 +67,14 @@ def test_tokenizer_separates_scripts_and_digits():
                                         ("based", "based"), ("process", "process")])
 def test_english_plural_folding_is_conservative(word, stem):
     assert english_stem(word) == stem
+
+
+@pytest.mark.parametrize("word, form", [("ستنسحب", "تنسحب"), ("وسيغادر", "يغادر"), ("غارات", "غاره"),
+                                        ("قاعدتي", "قاعده"), ("الأمريكيين", "امريكي"), ("المستشارين", "مستشار")])
+def test_future_marker_and_regular_endings_give_the_form_a_query_names(word, form):
+    (token,) = tokenize(word)
+    assert form in token.forms
+
+
+def test_ordinary_words_keep_their_letters_as_their_norm():
+    assert [t.norm for t in tokenize("سيارة ساعة")] == ["سياره", "ساعه"]
