@@ -212,3 +212,51 @@ def test_relative_byline_only_with_now_and_only_after_the_feed():
     assert (dated.source, NOW - dated.value) == ("byline", NOW - NOW.replace(hour=9))
     feed = datetime(2025, 2, 28, tzinfo=timezone.utc)
     assert resolve_published(tree, url=None, title_element=h1, now=NOW, feed_date=feed).source == "feed"
+
+
+# --- properties: every day written in every outlet style reads back as itself -------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LEVANT = ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
+           "تشرين الأول", "تشرين الثاني", "كانون الأول"]
+_GULF = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
+         "نوفمبر", "ديسمبر"]
+_MAGHREB = ["جانفي", "فيفري", "مارس", "أفريل", "ماي", "جوان", "جويلية", "أوت", "سبتمبر", "أكتوبر",
+            "نوفمبر", "ديسمبر"]
+_DAYS = ["الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"]
+_EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+_STYLES = [
+    lambda d: f"{d.day} {_LEVANT[d.month - 1]} {d.year} - {d:%H:%M}",
+    lambda d: f"{_DAYS[d.weekday()]}، {d.day} {_GULF[d.month - 1]} {d.year} {(d.hour % 12) or 12:02d}:{d.minute:02d} "
+              f"{'م' if d.hour >= 12 else 'ص'}",
+    lambda d: f"{_DAYS[d.weekday()]} {d.day} {_GULF[d.month - 1]} {d.year} {d:%I:%M} "
+              f"{'م' if d.hour >= 12 else 'ص'}".translate(_EASTERN),
+    lambda d: f"{d.day} {_MAGHREB[d.month - 1]} {d.year} {d:%H:%M}",
+    lambda d: f"{d.day} {_LEVANT[d.month - 1]}/{_GULF[d.month - 1]} {d.year} {d:%H:%M}",
+    lambda d: f"{d:%H:%M} {d.day} / {d.month} / {d.year}".translate(_EASTERN),
+    lambda d: f"{d:%B} {d.day}, {d.year} {d:%H:%M}",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.datetimes(min_value=datetime(1995, 1, 1), max_value=datetime(2045, 12, 31)).map(
+    lambda d: d.replace(second=0, microsecond=0)), st.sampled_from(_STYLES), st.sampled_from([None, 0, 180, 270]))
+def test_every_style_reads_back_the_same_instant(moment, style, offset):
+    match = parse_date(f"نشر في {style(moment)} بقلم المحرر", utc_offset_minutes=offset)
+    assert match is not None and match.confident
+    assert match.local.replace(tzinfo=None) == moment
+    assert match.utc_offset_minutes == offset
+
+
+_PIECES = list("0123456789٠١٢٣٤٥٦٧٨٩/.-:، +()") + _GULF + _LEVANT + _DAYS + ["هـ", "م", "ص", "منذ", "ساعات", "GMT"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16).map("".join))
+def test_parser_never_raises_and_never_invents_a_default_day(text):
+    for match in find_dates(text, now=NOW):
+        assert match.value is None or match.value.year >= 1900
+        if match.value is not None and not match.relative:
+            assert any(ch.isdigit() for ch in match.evidence)
