@@ -58,7 +58,7 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     unwrapped = _unwrap_amp_cache(host, parts.path)
     if unwrapped is not None:
         return canonicalize_url(unwrapped)
-    host = _MOBILE_HOST.sub("www.", host)
+    host = _desktop_host(host, base)
     netloc = host if port is None or port == {"http": 80, "https": 443}[scheme] else f"{host}:{port}"
     path = _normalise_path(parts.path)
     path = _AMP_PATH_PREFIX.sub("", _AMP_PATH_SUFFIX.sub("", path) or "/") or "/"
@@ -99,6 +99,18 @@ def _host(hostname: str, raw: str) -> str:
     if not _HOST_OK.match(host):
         raise UrlError(f"invalid host name in {redact_url(raw)!r}")
     return host
+
+
+def _desktop_host(host: str, base: str | None) -> str:
+    """m./mobile./amp. hosts to the site's ordinary host: the page's own form of it if the link
+    was found on that site (example.com or www.example.com), else www."""
+    if not _MOBILE_HOST.match(host):
+        return host
+    bare = _MOBILE_HOST.sub("", host)
+    base_host = (urlsplit(base).hostname or "").lower() if base else ""
+    if base_host in (bare, "www." + bare):
+        return base_host
+    return "www." + bare
 
 
 def _unwrap_amp_cache(host: str, path: str) -> str | None:

@@ -151,53 +151,6 @@ async def discover_outlet(fetcher: Fetcher, outlet: Outlet, states: Mapping[str,
                      unchanged=tuple(poll.unchanged), sources=tuple(poll.reports))
 
 
-async def propose_outlet(fetcher: Fetcher, home: str, outlet_id: str | None = None, *,
-                         check: bool = True) -> tuple[dict[str, Any], list[str]]:
-    """An outlets.yaml entry for the site at `home` (feeds it advertises), and notes for the user.
-
-    The home page must load (its errors propagate); candidate feeds that fail to load or
-    parse are left out with a note. Without any feed, the home page is proposed as a section.
-    """
-    from urllib.parse import urlsplit
-
-    from extractors.links import feed_links
-
-    page = await fetcher.get(home)
-    host = urlsplit(page.final_url).hostname or "outlet"
-    title = _page_title(page.text or "") or host
-    notes: list[str] = []
-    feeds: list[str] = []
-    for candidate in feed_links(page.text or "", page.final_url)[:10]:
-        if not check:
-            feeds.append(candidate)
-            continue
-        try:
-            result = await fetcher.get(candidate)
-            if parse_feed(result.body, result.final_url):
-                feeds.append(candidate)
-            else:
-                notes.append(f"{redact_url(candidate)}: feed has no items, left out")
-        except RasidError as exc:
-            notes.append(f"{redact_url(candidate)}: {exc.kind}: {getattr(exc, 'reason', exc)}; left out")
-    entry: dict[str, Any] = {"id": outlet_id or host.removeprefix("www.").split(".")[0], "name": title,
-                             "home": page.final_url}
-    if feeds:
-        entry["feeds"] = feeds
-    else:
-        entry["sections"] = [page.final_url]
-        notes.append("no working feed found: proposing the home page as a section; add a link_pattern")
-    return entry, notes
-
-
-def _page_title(html: str) -> str | None:
-    import re
-
-    from extractors.feeds import plain_text
-
-    match = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
-    return plain_text(match.group(1), 200) if match else None
-
-
 # --- outlet health and adaptive polling (pure; the caller keeps the history) ---------------
 
 _DIAGNOSES: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (

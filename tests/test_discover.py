@@ -6,7 +6,8 @@ import json
 import pytest
 
 from extractors.outlets import Outlet
-from flows.discover import Discovery, SourceState, discover_outlet, propose_outlet
+from flows.autodiscover import propose_outlet
+from flows.discover import Discovery, SourceState, discover_outlet
 from flows.fetch import Fetcher
 from flows.settings import FetchSettings
 from hostile_server import HostileServer, LoopbackOnlyBackend, gzip_bomb
@@ -83,13 +84,29 @@ def test_a_failed_poll_keeps_the_previous_state(server):
     assert found.states == old and len(found.errors) == 1
 
 
-def test_autodiscovery_proposes_an_outlets_entry(server):
+def propose(url: str, outlet_id: str | None = None):
     async def go():
         async with Fetcher(SETTINGS, network_backend=LoopbackOnlyBackend()) as f:
-            return await propose_outlet(f, server.url("/outlet/"), "local")
+            return await propose_outlet(f, url, outlet_id)
+    return asyncio.run(go())
 
-    entry, notes = asyncio.run(go())
+
+def test_autodiscovery_proposes_an_outlets_entry(server):
+    entry, notes = propose(server.url("/outlet/"), "local")
     assert entry["id"] == "local" and entry["feeds"] == [server.url("/outlet/feed.xml")] and notes == []
+
+
+def test_autodiscovery_falls_back_to_robots_sitemaps_and_then_to_a_section(server):
+    robots = {"/robots.txt": lambda h, q: h.reply(200, (
+        f"User-agent: *\nDisallow: /private/\nSitemap: {h.server.base_url}/outlet/sitemap-index.xml\n"
+        f"Sitemap: {h.server.base_url}/missing-sitemap.xml\n").encode(), "text/plain")}
+    with HostileServer(extra=robots) as with_sitemaps:
+        entry, notes = propose(with_sitemaps.url("/ok.html"))
+        assert "feeds" not in entry and "sections" not in entry
+        assert entry["sitemaps"] == [with_sitemaps.url("/outlet/sitemap-index.xml")]
+        assert len(notes) == 1 and "missing-sitemap.xml" in notes[0]
+    entry, notes = propose(server.url("/ok.html"))
+    assert entry["sections"] == [server.url("/ok.html")] and "link_pattern" in notes[-1]
 
 
 def test_each_source_gets_a_report_with_a_diagnosis(server):

@@ -65,3 +65,9 @@ def test_canonicalize_never_fails_other_than_by_permanent_error_and_is_idempoten
             continue
         assert canonicalize_url(once) == once
         assert once.startswith(("http://", "https://"))
+
+
+def test_mobile_links_map_to_the_host_form_of_the_page_they_were_found_on():
+    assert canonicalize_url("https://m.example.com/a", "https://example.com/feed") == "https://example.com/a"
+    assert canonicalize_url("https://m.example.com/a", "https://www.example.com/feed") == "https://www.example.com/a"
+    assert canonicalize_url("https://m.example.com/a", "https://other.org/") == "https://www.example.com/a"

@@ -69,7 +69,7 @@ def discover_command(
     check: bool = typer.Option(True, "--check/--no-check", help="Fetch each proposed feed and keep only those "
                                "that parse with at least one item."),
 ) -> None:
-    """Find the feeds a home page advertises and print a proposed outlets.yaml entry."""
+    """Find the feeds a home page advertises (and sitemaps in robots.txt); print a proposed outlets.yaml entry."""
     import yaml
 
     with user_errors():
@@ -82,7 +82,7 @@ def discover_command(
 
 async def _propose(fetch_settings: Any, url: str, outlet_id: str | None,
                    check: bool) -> tuple[dict[str, Any], list[str]]:
-    from flows.discover import propose_outlet
+    from flows.autodiscover import propose_outlet
     from flows.fetch import Fetcher
 
     async with Fetcher(fetch_settings) as fetcher:
