@@ -2,18 +2,24 @@
 
 Starts the replay server and an alert sink on 127.0.0.1, polls the first wave,
 then the second (later feed state), delivering alerts through apprise to the sink,
-and reports what arrived.
+and reports what arrived. With `workers > 1` each wave is polled by that many
+`rasid poll` processes at once, and the report counts what they doubled (nothing).
 """
 
 from __future__ import annotations
 
 import asyncio
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlmodel import Session
+
 from flows.local_servers import AlertSink, ReplayServer
-from flows.settings import SEEDS_DIR, Settings, load_settings
+from flows.settings import SEEDS_DIR, Settings, load_settings, write_settings_file
+from storage import outbox
+from storage.db import init_db
 
 REPLAY_DIR = SEEDS_DIR / "replay"
 WAVES = ("wave1", "wave2")
@@ -22,10 +28,10 @@ WAVES = ("wave1", "wave2")
 @dataclass
 class WaveResult:
     wave: str
-    stored: int
-    copies: int
-    alerts: list[dict]
-    delivered: int
+    stored: int = 0
+    copies: int = 0
+    alerts: list[dict] = field(default_factory=list)
+    delivered: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -38,35 +44,94 @@ def demo_settings(state_dir: Path, replay: ReplayServer, sink: AlertSink, databa
                "per_host_concurrency": 4, "retries": 0})
 
 
-def run_demo(state_dir: Path | None = None, database_url: str | None = None) -> dict:
-    from flows.poll import poll_flow
-
+def run_demo(state_dir: Path | None = None, database_url: str | None = None, workers: int = 1) -> dict:
     state_dir = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="rasid-demo-"))
-    replay, sink = ReplayServer(REPLAY_DIR, WAVES[0]), AlertSink()
-    waves = []
-    try:
+    with ExitStack() as stack:
+        replay = ReplayServer(REPLAY_DIR, WAVES[0])
+        stack.callback(replay.close)
+        sink = AlertSink()
+        stack.callback(sink.close)
         settings = demo_settings(state_dir, replay, sink, database_url)
+        poll = _in_process if workers == 1 else stack.enter_context(_processes(settings, workers))
+        waves = []
         for wave in WAVES:
             replay.set_wave(wave)
-            before = len(sink.deliveries)
-            summary = asyncio.run(poll_flow(settings))
-            waves.append(WaveResult(
-                wave=wave, stored=summary.total("stored"), copies=summary.total("copies"),
-                alerts=[v.to_dict() for v in summary.relay.sent], delivered=len(sink.deliveries) - before,
-                errors=[e for r in summary.outlets for e in r.errors] + summary.config_errors))
-    finally:
-        replay.close()
-        sink.close()
-    return _report(state_dir, waves)
+            waves.append(_poll_wave(wave, settings, sink, poll))
+    return _report(state_dir, settings, waves, sink, workers)
 
 
-def _report(state_dir: Path, waves: list[WaveResult]) -> dict:
+def _poll_wave(wave: str, settings: Settings, sink: AlertSink, poll) -> WaveResult:
+    engine = init_db(settings)
+    with Session(engine) as session:
+        before_id = outbox.last_id(session)
+    before = len(sink.deliveries)
+    result = WaveResult(wave)
+    for counts, errors in poll(settings):
+        result.stored += sum(c["stored"] for c in counts.values())
+        result.copies += sum(c["copies"] for c in counts.values())
+        result.errors += errors
+    result.delivered = len(sink.deliveries) - before
+    result.alerts = _sent_views(settings, before_id)
+    return result
+
+
+def _in_process(settings: Settings):
+    from flows.poll import poll_flow
+
+    summary = asyncio.run(poll_flow(settings))
+    yield {r.outlet_id: r.counts() for r in summary.outlets}, [e for r in summary.outlets for e in r.errors] + \
+        summary.config_errors
+
+
+class _processes:
+    """Poll with N `rasid poll` child processes sharing one Prefect API."""
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        self.config = write_settings_file(settings, Path(settings.state_dir) / "demo-settings.yaml")
+        self.workers = workers
+
+    def __enter__(self):
+        from flows.workers import shared_prefect_api
+
+        self._api = shared_prefect_api()
+        self.api_url = self._api.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._api.__exit__(*exc)
+
+    def __call__(self, settings: Settings):
+        from flows.workers import start_polls, wait_all
+
+        for result in wait_all(start_polls(self.config, self.workers, self.api_url)):
+            errors = [e for c in result["outlets"].values() for e in c["errors"]]
+            yield result["outlets"], errors + result["config_errors"]
+
+
+def _sent_views(settings: Settings, after_id: int) -> list[dict]:
+    from flows.relay import view_builder
+    from flows.watch import load_watch
+
+    watch = load_watch(settings)
+    view_of = view_builder({o.id: o.name for o in watch.outlets}, {t.id: t.title for t in watch.topics})
+    with Session(init_db(settings)) as session:
+        return [view_of(claimed).to_dict() for claimed in outbox.sent_after(session, after_id)]
+
+
+def _report(state_dir: Path, settings: Settings, waves: list[WaveResult], sink: AlertSink, workers: int) -> dict:
+    from flows.workers import count_duplicates
+
+    stored = count_duplicates(settings)
+    delivered = [(d.payload.get("title"), d.payload.get("body") or d.payload.get("message"))
+                 for d in sink.deliveries if isinstance(d.payload, dict)]
     return {
         "state_dir": str(state_dir),
+        "workers": workers,
         "articles_stored": sum(w.stored for w in waves),
         "copies_attached": sum(w.copies for w in waves),
         "alerts": [{**a, "wave": w.wave} for w in waves for a in w.alerts],
         "delivered_to_endpoint": sum(w.delivered for w in waves),
+        "duplicates": stored.total + len(delivered) - len(set(delivered)),
         "waves": [{"wave": w.wave, "stored": w.stored, "copies_attached": w.copies, "alerts": len(w.alerts),
                    "errors": w.errors} for w in waves],
         "nothing_new": all(w.stored == 0 and not w.alerts for w in waves),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -69,8 +70,9 @@ class _QuietHandler(BaseHTTPRequestHandler):
 class ReplayServer(_Server):
     """Serves recorded outlets: GET /HOST/PATH?Q answers the manifest entry of https://HOST/PATH?Q."""
 
-    def __init__(self, replay_dir: Path, wave: str) -> None:
+    def __init__(self, replay_dir: Path, wave: str, page_delay_s: float = 0.0) -> None:
         self.replay_dir = replay_dir
+        self.page_delay_s = page_delay_s  # tests slow article pages down to kill a poll mid-run
         self.requests: list[str] = []
         self.set_wave(wave)
         super().__init__(_ReplayHandler)
@@ -98,6 +100,8 @@ class _ReplayHandler(_QuietHandler):
             self.send_error(404)
             return
         body = resource.file.read_bytes()
+        if self.server.page_delay_s and resource.content_type.startswith("text/html"):
+            time.sleep(self.server.page_delay_s)
         self.send_response(resource.status)
         self.send_header("Content-Type", resource.content_type)
         self.send_header("Content-Length", str(len(body)))

@@ -26,7 +26,6 @@ from extractors.urls import canonicalize_url
 from flows.discover import SourceState, discover_outlet
 from flows.fetch import Fetcher, FetchResult
 from storage import repo
-from storage.models import OutletState, utcnow
 
 log = logging.getLogger("rasid.pipeline")
 
@@ -168,21 +167,11 @@ def _unknown(engine: Engine, items: list[FeedItem]) -> list[FeedItem]:
 
 def _load_states(engine: Engine, outlet: Outlet) -> dict[str, SourceState]:
     with Session(engine) as session:
-        row = session.get(OutletState, outlet.id)
-        return {url: SourceState.from_dict(s) for url, s in (row.source_states if row else {}).items()}
+        return {url: SourceState.from_dict(s) for url, s in repo.outlet_source_states(session, outlet.id).items()}
 
 
 def _save_states(engine: Engine, outlet: Outlet, states: Mapping[str, SourceState], report: OutletReport) -> None:
-    """Remember feed validators and health; failures count fractionally so one bad poll is not 'dead'."""
     with Session(engine) as session:
-        row = session.get(OutletState, outlet.id) or OutletState(id=outlet.id, name=outlet.name)
-        row.source_states = {url: s.to_dict() for url, s in states.items()}
-        row.last_polled = utcnow()
-        sources = max(1, len(outlet.sources))
-        broken = report.source_errors
-        if broken < sources:
-            row.last_success = row.last_polled
-        row.failures = round(row.failures * 0.5 + broken / sources, 3) if broken else 0.0
-        row.last_error = report.errors[-1][:500] if report.errors else None
-        session.add(row)
-        session.commit()
+        repo.record_outlet_poll(session, outlet.id, outlet.name, {url: s.to_dict() for url, s in states.items()},
+                                broken_sources=report.source_errors, sources=len(outlet.sources),
+                                last_error=report.errors[-1] if report.errors else None)

@@ -112,3 +112,32 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     except Exception as exc:  # YAML syntax errors and the like
         raise ConfigError(f"cannot read settings: {exc.__class__.__name__}: {exc}",
                           source=str(config_file) if config_file else "settings") from None
+
+
+def write_settings_file(settings: Settings, path: Path) -> Path:
+    """Write settings as YAML a child process can load with --config (readable by the owner only).
+
+    Secrets are written in clear because the child needs them; the file is 0600.
+    """
+    import os
+
+    import yaml
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, SecretStr):
+            return value.get_secret_value()
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        if isinstance(value, BaseModel):
+            return plain(dict(value))
+        return str(value) if isinstance(value, Path) else value
+
+    data = {k: v for k, v in plain(dict(settings)).items() if v is not None}
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        yaml.safe_dump(data, handle, allow_unicode=True, sort_keys=False)
+    return path

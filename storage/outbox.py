@@ -78,3 +78,13 @@ def recent_alerts(session: Session, *, status: str | None = None, limit: int = 5
     if status:
         query = query.where(Alert.status == status)
     return list(session.exec(query).all())
+
+
+def sent_after(session: Session, after_id: int) -> list[ClaimedAlert]:
+    """Alerts delivered with an id above `after_id`, oldest first (what one poll sent)."""
+    alerts = session.exec(select(Alert).where(Alert.id > after_id, Alert.status == "sent").order_by(Alert.id)).all()
+    return [_with_context(session, a) for a in alerts]
+
+
+def last_id(session: Session) -> int:
+    return session.exec(select(Alert.id).order_by(Alert.id.desc())).first() or 0

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from extractors import grouping
 from extractors.errors import TransientError
-from storage.models import Alert, Article, Match, Story, StoryKey, utcnow
+from storage.models import Alert, Article, Match, OutletState, Story, StoryKey, utcnow
 
 STORY_WINDOW = timedelta(hours=72)
 CANDIDATE_MEMBERS = 4  # signatures compared per candidate story
@@ -210,3 +210,31 @@ def iter_articles(session: Session, since: datetime | None = None, outlet_id: st
             return
         yield from rows
         last_id = rows[-1].id
+
+
+def outlet_source_states(session: Session, outlet_id: str) -> dict[str, dict]:
+    """Feed validators (ETag, Last-Modified, content hash) remembered per source URL."""
+    row = session.get(OutletState, outlet_id)
+    return dict(row.source_states) if row else {}
+
+
+def record_outlet_poll(session: Session, outlet_id: str, name: str, states: Mapping[str, dict], *,
+                       broken_sources: int, sources: int, last_error: str | None) -> None:
+    """Upsert the outlet's validators and health after a poll (two pollers may race here).
+
+    Failures count fractionally (half-life of one poll) so one bad poll does not mark an
+    outlet dead, while an outlet failing every poll climbs towards its source count.
+    """
+    now = utcnow()
+    row = session.get(OutletState, outlet_id)
+    failures = 0.0 if not broken_sources else round((row.failures if row else 0.0) * 0.5 + broken_sources / max(1, sources), 3)
+    values = {"id": outlet_id, "name": name, "source_states": dict(states), "last_polled": now,
+              "failures": failures, "last_error": (last_error or None) and last_error[:500]}
+    if broken_sources < max(1, sources):
+        values["last_success"] = now
+    dialect = session.get_bind().dialect.name
+    maker = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = maker(OutletState).values(**values)
+    stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={k: v for k, v in values.items() if k != "id"})
+    session.execute(stmt)
+    session.commit()

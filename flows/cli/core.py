@@ -20,6 +20,8 @@ def demo(
     state_dir: Optional[Path] = typer.Option(None, help="Keep the database here (default: a new temporary dir). "
                                              "A second run on the same dir stores and alerts nothing new."),
     database_url: Optional[str] = typer.Option(None, help="Use this database instead (e.g. postgresql://...)."),
+    workers: int = typer.Option(1, min=1, max=8, help="Poll each wave with this many `rasid poll` processes at "
+                                "once; the report counts duplicates (there must be none)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the readable report."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's flow and task logs."),
 ) -> None:
@@ -30,7 +32,7 @@ def demo(
     with user_errors():
         if not as_json:
             err_console.print("[dim]polling the replayed outlets (Prefect local mode starts in ~15 s)…[/]")
-        report = run_demo(state_dir, database_url)
+        report = run_demo(state_dir, database_url, workers)
     if as_json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return
@@ -49,6 +51,8 @@ def _print_demo(report: dict) -> None:
             console.print(Panel(body, title=f"{alert['kind']} · {alert['topic']}", title_align="right"))
         for error in wave["errors"]:
             err_console.print(f"[yellow]warning[/]: {error}")
+    if report["workers"] > 1:
+        console.print(f"pollers per wave: {report['workers']}, duplicates found: {report['duplicates']}")
     console.print(f"\narticles stored: {report['articles_stored']}, alerts: {len(report['alerts'])}, "
                   f"delivered to the local endpoint: {report['delivered_to_endpoint']}, copies attached without "
                   f"alert: {report['copies_attached']}\nstate: {report['state_dir']}")
