@@ -31,7 +31,7 @@ SQLITE_UP = (
 SQLITE_DOWN = ("DROP TRIGGER IF EXISTS article_search_au", "DROP TRIGGER IF EXISTS article_search_ad",
                "DROP TRIGGER IF EXISTS article_search_ai", "DROP TABLE IF EXISTS article_fts")
 # Each word is one lexeme as written (no parser, no dictionary): the same forms as the matcher's.
-POSTGRES_UP = ("CREATE INDEX ix_article_search_words ON article_search "
+POSTGRES_UP = ("CREATE INDEX article_fts_words ON article_search "
                "USING gin (array_to_tsvector(string_to_array(terms, ' ')))",)
 
 
