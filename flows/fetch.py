@@ -24,10 +24,11 @@ import functools
 import random
 import ssl
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import httpcore
 import httpx
@@ -183,7 +184,7 @@ class Fetcher:
     async def _follow(self, url: str, headers: dict[str, str], max_bytes: int, *, check_robots: bool) -> _Hop:
         """The first non-redirect answer for `url`, each hop vetted, all within one deadline."""
         budget = self.settings.timeout_s
-        seen = {url}
+        visits = Counter([url])
         for _ in range(self.settings.max_redirects + 1):
             if check_robots:
                 await self._check_robots(url)
@@ -193,13 +194,13 @@ class Fetcher:
             if hop.status not in _REDIRECTS or "location" not in hop.headers:
                 return hop
             url = self._redirect_target(hop)
-            if url in seen:
+            visits[url] += 1
+            if visits[url] > 2:  # one revisit is allowed: sites set a cookie and redirect back
                 raise TooManyRedirects("redirect loop", url=url)
-            seen.add(url)
         raise TooManyRedirects(f"more than {self.settings.max_redirects} redirects", url=url)
 
     def _redirect_target(self, hop: _Hop) -> str:
-        location = hop.headers["location"].strip()
+        location = _utf8_header(hop.headers["location"].strip())
         try:
             target = self._from_wire(location, urlsplit(hop.url).scheme) or urljoin(hop.url, location)
             return _checked_url(target)
@@ -311,13 +312,24 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 def _checked_url(url: str) -> str:
-    """`url` without its fragment, if it is http(s) with a host; PermanentFetchError otherwise."""
+    """`url` without its fragment and with non-ASCII escaped, if it is http(s) with a host; else PermanentFetchError."""
     try:
         canonicalize_url(url)
     except UrlError as exc:
         raise PermanentFetchError(str(exc)) from None
     parts = urlsplit(url.strip())
-    return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", parts.query, ""))
+    # raw non-ASCII (an Arabic slug) is percent-encoded as UTF-8, existing escapes are kept
+    path = quote(parts.path or "/", safe="/:@!$&'()*+,;=%-._~")
+    query = quote(parts.query, safe="=&;/?:@!$'()*+,%-._~")
+    return urlunsplit((parts.scheme.lower(), parts.netloc, path, query, ""))
+
+
+def _utf8_header(value: str) -> str:
+    """A header httpx decoded as latin-1 but the server sent as UTF-8 (raw Arabic in Location)."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _host_key(url: str) -> str:

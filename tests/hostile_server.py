@@ -140,6 +140,9 @@ def _hostile_routes() -> dict[str, Route]:
         "/endless": lambda h, q: h.stream_forever(b"<p>" + b"x" * 65_536 + b"</p>", 0.0),
         "/big.html": lambda h, q: h.reply(200, big_html()),
         "/big-unannounced.html": lambda h, q: h.stream_forever(big_html()[:1_000_000], 0.0),
+        "/to-arabic": lambda h, q: h.redirect("/عربي/خبر?ref=1".encode().decode("latin-1")),  # raw UTF-8 bytes
+        "/%D8%B9%D8%B1%D8%A8%D9%8A/%D8%AE%D8%A8%D8%B1": lambda h, q: h.reply(200, ARABIC_HTML.encode()),
+        "/cookie-gate": _cookie_gate,
         "/loop/a": lambda h, q: h.redirect("/loop/b"),
         "/loop/b": lambda h, q: h.redirect("/loop/a"),
         "/to": lambda h, q: h.redirect(q["u"][0]),
@@ -159,6 +162,14 @@ def _hostile_routes() -> dict[str, Route]:
 def _truncated_gzip() -> bytes:
     whole = gzip.compress(big_html(200_000))
     return whole[: len(whole) // 2]
+
+
+def _cookie_gate(handler: _Handler, query: dict[str, list[str]]) -> None:
+    """Sets a cookie and redirects to itself; answers once the cookie comes back (a common bot gate)."""
+    if "gate=passed" in (handler.headers.get("Cookie") or ""):
+        handler.reply(200, ARABIC_HTML.encode())
+    else:
+        handler.reply(302, b"", "text/plain", {"Location": "/cookie-gate", "Set-Cookie": "gate=passed; Path=/"})
 
 
 def _slow(handler: _Handler, query: dict[str, list[str]]) -> None:

@@ -138,3 +138,13 @@ def test_non_http_urls_are_refused_up_front():
     for url in ("file:///etc/passwd", "gopher://127.0.0.1/", "javascript:alert(1)", "/relative"):
         with pytest.raises(PermanentFetchError):
             fetch(url)
+
+
+def test_raw_utf8_arabic_in_a_location_header_is_followed(server):
+    result = fetch(server.url("/to-arabic"))
+    assert result.text == ARABIC_HTML
+    assert result.final_url == server.url("/%D8%B9%D8%B1%D8%A8%D9%8A/%D8%AE%D8%A8%D8%B1?ref=1")
+
+
+def test_a_cookie_set_on_a_redirect_to_the_same_url_is_not_a_loop(server):
+    assert fetch(server.url("/cookie-gate")).text == ARABIC_HTML
