@@ -64,6 +64,12 @@ def speed(docs, gaz, repeats: int) -> dict:
     for d in docs:
         story_signature(d.title, d.text, published=d.published, gazetteer=gaz)
     per_doc = (time.perf_counter() - started) / len(docs)
+    seeds = sorted((SHARED / "seeds").glob("*.txt")) if SHARED.is_dir() else []
+    long_texts = [p.read_text(encoding="utf-8") for p in seeds]
+    started = time.perf_counter()
+    for text in long_texts:
+        story_signature("", text, gazetteer=gaz)
+    per_seed = (time.perf_counter() - started) / len(long_texts) if long_texts else None
     stream = [replace(d, published=d.published + timedelta(days=30 * r) if d.published else None)
               for r in range(repeats) for d in stream_order(docs)]
     grouper = grouping.StoryGrouper(gaz)
@@ -73,6 +79,9 @@ def speed(docs, gaz, repeats: int) -> dict:
     elapsed = time.perf_counter() - started
     return {"signature_ms_per_article": round(per_doc * 1000, 2),
             "mean_words_per_article": round(sum(len((d.title + " " + d.text).split()) for d in docs) / len(docs)),
+            "signature_ms_per_seed_article": round(per_seed * 1000, 2) if per_seed is not None else None,
+            "mean_words_per_seed_article": round(sum(len(t.split()) for t in long_texts) / len(long_texts))
+            if long_texts else None,
             "grouping_stream_articles": len(stream),
             "grouping_articles_per_s": round(len(stream) / elapsed, 1),
             "grouping_ms_per_article": round(elapsed / len(stream) * 1000, 2),

@@ -2,7 +2,8 @@
 
 Names are matched on normalized tokens (clitics split off), so «بقاعدة عين الأسد»,
 «لعين الاسد» and "Ain al-Asad" all find the same entity; Arabic and English names share
-one id, which is what links an Arabic copy of a story to its English version. Besides
+one id, which is what links an Arabic copy of a story to its English version. Phrases under
+`not_entities` hide a name inside them («القائم بالأعمال» is no town). Besides
 the four kinds that alerts list, the gazetteer may hold `events` (attack, killed,
 withdrawal …): bilingual event words that story grouping uses but alerts do not show.
 Parsing is pure: the caller reads seeds/gazetteer.yaml and passes its text.
@@ -19,6 +20,7 @@ from extractors.story_text import Tok, norm_words, tokens
 
 ALERT_KINDS = ("place", "faction", "actor", "weapon")
 KINDS = ALERT_KINDS + ("event",)
+_BLOCKED = "-"  # the id of a not_entities phrase
 _SECTIONS = {"places": "place", "factions": "faction", "actors": "actor", "weapons": "weapon",
              "events": "event"}
 _ENTRY_FIELDS = {"id", "ar", "en", "weight", "__line__"}
@@ -80,7 +82,7 @@ class Gazetteer:
             if covered.isdisjoint(range(start, end)):
                 covered.update(range(start, end))
                 kept.append((start, end, entity_id))
-        return sorted(kept)
+        return sorted(k for k in kept if k[2] != _BLOCKED)
 
 
 def _matches_at(phrase: tuple[str, ...], toks: tuple[Tok, ...], i: int) -> bool:
@@ -115,6 +117,12 @@ def _entry(entry: Any, kind: str, source: str) -> tuple[Entity, list[str]]:
     return entity, ar + en
 
 
+def _blockers(entries: Any, source: str, line: int) -> list[tuple[tuple[str, ...], str]]:
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        raise ConfigError("'not_entities' must be a list of phrases", source=source, line=line)
+    return [(tuple(norm_words(phrase)), _BLOCKED) for phrase in entries if norm_words(phrase)]
+
+
 def parse_gazetteer(text: str, source: str = "gazetteer.yaml") -> Gazetteer:
     """Build the gazetteer from its YAML text; a wrong entry names the file and line."""
     data = load_yaml(text, source)
@@ -126,6 +134,9 @@ def parse_gazetteer(text: str, source: str = "gazetteer.yaml") -> Gazetteer:
     owner: dict[tuple[str, ...], str] = {}
     for section, entries in data.items():
         if section == "__line__":
+            continue
+        if section == "not_entities":
+            variants.extend(_blockers(entries, source, data["__line__"]))
             continue
         if section not in _SECTIONS or not isinstance(entries, list):
             raise ConfigError(f"unknown or malformed section '{section}'", source=source, line=data["__line__"])

@@ -30,12 +30,12 @@ VERBATIM_JACCARD = 0.5   # shingle Jaccard above which two articles are copies, 
 # Logistic weights over story_features.FEATURES, fitted by `uv run python bench/grouping.py --fit`
 # on the dev split of tests/data/stories/eval.jsonl.
 WEIGHTS: dict[str, float] = {
-    "bias": -2.84, "minhash": 0.0, "terms": 1.05, "title": 1.1, "entities": 0.94, "lead_entities": 3.46,
-    "title_entities": 0.99, "events": 0.0, "lead_events": 1.24, "place_conflict": 0.0, "main_place": 0.97, "numbers": 1.54,
-    "facts": 1.58, "dates": 0.77, "hours": -4.16, "agency": 0.12, "topics": 0.0, "cross_lang": -0.08,
-    "cross_entities": 1.25, "title_missing": -1.57,
+    "bias": -3.23, "minhash": 0.0, "terms": 0.76, "title": 0.76, "entities": 1.59, "lead_entities": 3.53,
+    "title_entities": 0.0, "events": 0.11, "lead_events": 0.68, "place_conflict": -1.21, "main_place": 0.95, "numbers": 1.45,
+    "facts": 1.07, "dates": 0.71, "hours": -4.08, "agency": 0.23, "topics": 0.0, "cross_lang": -0.17,
+    "cross_entities": 1.23, "title_missing": -1.0, "other_act": 0.0,
 }
-SAME_STORY_THRESHOLD = 0.78
+SAME_STORY_THRESHOLD = 0.72
 
 
 def _sigmoid(x: float) -> float:
@@ -85,6 +85,11 @@ class Addition:
     @property
     def worth_alert(self) -> bool:
         return bool(self.casualties or self.places or self.actors)
+
+    @property
+    def substantial(self) -> bool:
+        """Same as worth_alert (the name storage/repo.py asks for)."""
+        return self.worth_alert
 
     @property
     def reasons(self) -> tuple[str, ...]:

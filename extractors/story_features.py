@@ -91,6 +91,8 @@ def _same_or_not(a: object, b: object) -> float:
 def features(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, int] | None = None,
              n_docs: int = 0, minhash: float = 0.0) -> dict[str, float]:
     cross = 1.0 if a.lang != b.lang else 0.0
+    missing = _title_missing(a, b)
+    lead = _entity_overlap(a, b, False, doc_freq, n_docs, part="lead")
     entities = _entity_overlap(a, b, False, doc_freq, n_docs)
     topics = 0.0
     if a.topics and b.topics:
@@ -100,13 +102,13 @@ def features(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, int
         "terms": term_cosine(a, b, doc_freq, n_docs),
         "title": _overlap(set(a.title_terms), set(b.title_terms)),
         "entities": entities,
-        "lead_entities": _entity_overlap(a, b, False, doc_freq, n_docs, part="lead"),
+        "lead_entities": lead,
         "title_entities": _entity_overlap(a, b, None, doc_freq, n_docs, part="title"),
         "events": _entity_overlap(a, b, True, doc_freq, n_docs),
         "lead_events": _entity_overlap(a, b, True, doc_freq, n_docs, part="lead"),
         "place_conflict": _place_conflict(a, b),
         "main_place": _same_or_not(a.main_place, b.main_place),
-        "title_missing": _title_missing(a, b),
+        "title_missing": missing,
         "numbers": _overlap(set(a.numbers), set(b.numbers)),
         "facts": _overlap(set(a.facts), set(b.facts)),
         "dates": _overlap(set(a.dates), set(b.dates)),

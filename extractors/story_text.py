@@ -93,13 +93,14 @@ _TENS = {"عشرين": 20, "عشرون": 20, "ثلاثين": 30, "ثلاثون":
          "ninety": 90, "hundred": 100}
 _JOINERS = {"و", "and"}
 _WEEKDAYS = frozenset({"الاثنين", "اثنين"})
+_VAGUE = frozenset("عشرات العشرات مئات المئات الاف آلاف dozens hundreds thousands".split())
 
 
 def _word_value(forms: tuple[str, ...]) -> int | None:
     word = forms[0]
     if word.isdigit():
         return int(word) if len(word) <= 7 else None
-    if word in _WEEKDAYS:  # «الاثنين» is Monday more often than "the two"
+    if word in _WEEKDAYS or not _VAGUE.isdisjoint(forms):  # Monday; «عشرات» "dozens" is no count
         return None
     for form in forms:
         value = _UNITS.get(form, _TENS.get(form))
@@ -195,8 +196,8 @@ def casualty_facts(toks: Sequence[Tok], skip: frozenset[int] = frozenset()) -> t
         kind, where = word
         after = _counts_toward(words, counts, range(j + 1, min(len(words), j + 1 + _REACH)))
         before = _counts_toward(words, counts, range(j - 1, max(-1, j - 1 - _REACH), -1))
-        order = {_AFTER: (after, before[:1] if before and before[0] >= j - 2 else []),
-                 _BEFORE: (before, after[:1] if after and after[0] <= j + 2 else []),
+        order = {_AFTER: (after, before[:1] if before and before[0] == j - 1 else []),
+                 _BEFORE: (before, after[:1] if after and after[0] == j + 1 else []),
                  _EITHER: (after[:1] if after and after[0] <= j + 2 else [], before)}[where]
         hit = _risen_to(words, counts, j)
         if hit is None:

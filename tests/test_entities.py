@@ -55,6 +55,11 @@ def test_assad_the_person_is_not_the_base():
     assert "ain-al-asad" not in ids("سقوط نظام بشار الأسد", "Bashar al-Assad fled")
 
 
+def test_a_name_inside_a_not_entity_phrase_is_not_the_entity():
+    assert ids("استدعت الخارجية القائم بالأعمال الأمريكي") == []
+    assert "al-qaim" in ids("غارات على مدينة القائم")
+
+
 def test_find_lists_only_alert_kinds_in_order_of_mention():
     found = GAZ.find("كتائب حزب الله تتبنى هجوما بطائرة مسيرة على قاعدة التنف", "")
     assert [e.id for e in found] == ["kataib-hezbollah", "drone", "al-tanf"]
