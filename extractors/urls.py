@@ -28,6 +28,7 @@ _MOBILE_HOST = re.compile(r"^(?:m|mobile|amp)\.(?=[^.]+\.[^.]+)")
 _AMP_PATH_SUFFIX = re.compile(r"(?<=/)amp/$|/amp$|\.amp(?=\.html?$)|\.amp$", re.IGNORECASE)
 _AMP_PATH_PREFIX = re.compile(r"^/amp(?=/)", re.IGNORECASE)
 _AMP_CACHE = re.compile(r"^[a-z0-9-]+\.cdn\.ampproject\.org$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PATH_SAFE = "/:@!$&'()*+,;=%-._~"
@@ -40,8 +41,7 @@ class UrlError(PermanentError):
 
 def canonicalize_url(url: str, base: str | None = None) -> str:
     """The canonical spelling of `url` (resolved against `base`); UrlError if not http(s)."""
-    raw = (url or "").strip().replace("\\", "/") if url else ""
-    raw = "".join(ch for ch in raw if ch >= " " and ch != "\x7f")
+    raw = _CONTROL.sub("", url or "").strip().replace("\\", "/")
     if not raw:
         raise UrlError("empty URL")
     try:
