@@ -143,3 +143,16 @@ def test_poll_interval_follows_the_publishing_rate():
     assert poll_interval_minutes(naive, now) == pytest.approx(60, rel=0.01)
     assert is_stale(now - timedelta(days=3), now, timedelta(hours=1))
     assert not is_stale(now - timedelta(hours=5), now, timedelta(hours=1))
+
+
+def test_only_the_newest_child_sitemaps_of_an_index_are_read(server):
+    months = [f"2024-{m:02d}" for m in range(1, 7)]
+    index = "".join(f"<sitemap><loc>/sm/{m}.xml</loc><lastmod>{m}-28</lastmod></sitemap>" for m in months)
+    server.routes["/sm/index.xml"] = lambda h, q: h.reply(200, f"<sitemapindex>{index}</sitemapindex>".encode(),
+                                                          "application/xml")
+    for m in months:
+        server.routes[f"/sm/{m}.xml"] = lambda h, q, m=m: h.reply(
+            200, f"<urlset><url><loc>/news/{m}</loc></url></urlset>".encode(), "application/xml")
+    found = discover(outlet(server, sitemaps=["/sm/index.xml"]))
+    assert sorted(i.url for i in found.items) == [server.url(f"/news/2024-0{m}") for m in (4, 5, 6)]
+    assert [server.hits[f"/sm/{m}.xml"] for m in months] == [0, 0, 0, 1, 1, 1]
