@@ -22,6 +22,8 @@ _WEAK = frozenset({"ascii", "iso8859-1", "cp1252", "iso8859-15"})
 _ARABIC_PAGES = ("cp1256", "iso8859-6")
 # Guesses are limited to encodings web pages really use; on short texts the detector
 # otherwise picks oddities such as cp1006.
+_ASCII = bytes(range(0x80))
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _WESTERN_PUNCT = frozenset("\u00a0\u00ab\u00bb\u00b0\u00a9\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u20ac")
 _WEB_ENCODINGS = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1257", "iso8859_2",
                   "iso8859_5", "iso8859_7", "iso8859_8", "koi8_r", "gb18030", "big5", "shift_jis",
@@ -125,8 +127,8 @@ def _reads_as_western(body: bytes) -> bool:
     map onto Latin-1 letters, but make up nearly every letter.
     """
     sample = body[:200_000]
-    high = bytes(b for b in sample if b >= 0x80)
-    ascii_letters = sum(1 for b in sample if 65 <= b <= 90 or 97 <= b <= 122)
+    high = sample.translate(None, _ASCII)
+    ascii_letters = len(sample) - len(sample.translate(None, _ASCII_LETTERS))
     if len(high) > 0.3 * (len(high) + ascii_letters):
         return False
     return all("\u00c0" <= ch <= "\u00ff" or ch in _WESTERN_PUNCT for ch in high.decode("cp1252", "replace"))
@@ -139,7 +141,7 @@ def _arabic_codepage(body: bytes) -> str | None:
     of any Arabic text, must be common: Cyrillic or Greek bytes also land on Arabic letters
     in these code pages, but with a flat spread.
     """
-    high = bytes(b for b in body[:200_000] if b >= 0x80)
+    high = body[:200_000].translate(None, _ASCII)
     if len(high) < 4:
         return None
     best, best_score = None, 0.0
