@@ -21,8 +21,8 @@ from extractors.minhash import jaccard
 from extractors.story_signature import StorySignature, story_signature
 from extractors.story_features import FEATURES, features
 
-__all__ = ["StorySignature", "story_signature", "same_story", "choose_story", "added_content", "Addition",
-           "StoryGrouper", "SAME_STORY_THRESHOLD", "WINDOW"]
+__all__ = ["StorySignature", "story_signature", "same_story", "choose_story", "frequency_keys", "added_content",
+           "Addition", "StoryGrouper", "SAME_STORY_THRESHOLD", "WINDOW"]
 
 WINDOW = timedelta(hours=72)
 VERBATIM_JACCARD = 0.5   # shingle Jaccard above which two articles are copies, whatever else differs
@@ -55,6 +55,15 @@ def same_story(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, i
     if mh >= VERBATIM_JACCARD:
         score = max(score, 0.9 + 0.1 * mh)
     return score
+
+
+def frequency_keys(sig: StorySignature, candidates: Sequence[tuple[int, StorySignature]]) -> set[str]:
+    """The index keys whose archive counts (doc_freq) same_story weighs: terms and entities of
+    the article and its candidates (band keys are not weighed). Count them in the key index."""
+    keys = {k for k in sig.keys if not k.startswith("b:")}
+    for _story, other in candidates:
+        keys.update(k for k in other.keys if not k.startswith("b:"))
+    return keys
 
 
 def choose_story(sig: StorySignature, candidates: Sequence[tuple[int, StorySignature]], *,

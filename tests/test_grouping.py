@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.entities import parse_gazetteer
 from extractors.grouping import (SAME_STORY_THRESHOLD, StoryGrouper, StorySignature, added_content,
@@ -83,3 +83,26 @@ def test_follow_up_naming_a_new_actor_in_its_title_is_worth_an_update():
                  hours=5)
     added = added_content(update, story)
     assert added.actors == ("iraqi-foreign-ministry",) and added.reasons == ("actors",)
+
+
+def test_candidates_come_only_from_the_time_window_however_long_the_stream():
+    """Retrieval never scans: the same text published daily for 60 days is compared only
+    with the few copies inside the 72 h window, not with the whole archive."""
+    grouper = StoryGrouper(GAZ)
+    for day in range(60):
+        grouper.add(f"d{day}", *ASAD_AR, published=T0 + timedelta(days=day))
+    assert grouper.stats["scored"] <= 3 * 60
+
+
+def test_undated_articles_still_group_by_keys():
+    grouper = StoryGrouper(GAZ)
+    assert grouper.add("a", *TOWER_AR) == grouper.add("b", *TOWER_EN)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويىةأإآؤئ ،.0123456789«»abc")),
+               max_size=300))
+def test_any_text_gives_a_signature_that_round_trips(text):
+    s = story_signature(text[:40], text, gazetteer=GAZ)
+    assert StorySignature.from_json(s.to_json()) == s
+    assert 0.0 <= same_story(s, s) <= 1.0
