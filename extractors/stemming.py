@@ -75,10 +75,31 @@ def _arabic_forms(word: str) -> tuple[str, tuple[str, ...]]:
         if word.startswith(future) and stem[:1] in "يتنا" and len(stem) >= 4 and stem not in forms:
             forms.append(stem)
     for form in list(forms):
+        for bare in _without_pronoun(form):
+            if bare not in forms:
+                forms.append(bare)
+    for form in list(forms):
         for singular in _singulars(form):
             if singular not in forms:
                 forms.append(singular)
     return norm, tuple(forms)
+
+
+# Attached object/possessive pronouns: قواتها، انسحابهم، قاعدتها. Four letters must remain,
+# so short words keep their endings (عليها is not علي + ها, منهم not من + هم). A lone ه is
+# left alone: after folding ة it is usually the word's own ending.
+_PRONOUNS = ("هما", "كما", "ها", "هم", "هن", "كم", "نا")
+_MIN_STEM_BEFORE_PRONOUN = 4
+
+
+def _without_pronoun(form: str) -> list[str]:
+    for pronoun in _PRONOUNS:
+        stem = form[: -len(pronoun)]
+        if form.endswith(pronoun) and len(stem) >= _MIN_STEM_BEFORE_PRONOUN:
+            if stem.endswith("ت") and not stem.endswith("ات"):
+                return [stem, stem[:-1] + "ه"]          # قاعدتها -> قاعدت، قاعده
+            return [stem]
+    return []
 
 
 # Regular (sound) plural, dual and adjective endings, folded back to the singular a query

@@ -78,3 +78,33 @@ def test_future_marker_and_regular_endings_give_the_form_a_query_names(word, for
 
 def test_ordinary_words_keep_their_letters_as_their_norm():
     assert [t.norm for t in tokenize("سيارة ساعة")] == ["سياره", "ساعه"]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+ALPHABET = ("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإىةئؤ" "یکە" "\u064b\u064e\u064f\u0650\u0651\u0652\u0640\u200c"
+            "٠١٢٣٤٥٦٧٨٩" "abcXYZ.-'* «»“”\n" "ﻻ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=60))
+def test_every_token_points_back_at_original_text_that_normalizes_to_it(text):
+    result = normalize(text)
+    assert len(result.offsets) == len(result.text)
+    assert all(a <= b for a, b in zip(result.offsets, result.offsets[1:]))
+    for token in tokenize(text):
+        assert 0 <= token.start < token.end <= len(text)
+        assert token.forms[0].replace(".", "") in normalize(text[token.start:token.end]).text.replace(".", "")
+
+
+@pytest.mark.parametrize("word, form", [("قواتها", "قوات"), ("انسحابهم", "انسحاب"), ("قاعدتها", "قاعده"),
+                                        ("هجماتها", "هجمه")])
+def test_attached_pronouns_come_off_long_words(word, form):
+    (token,) = tokenize(word)
+    assert form in token.forms
+
+
+@pytest.mark.parametrize("word, not_form", [("عليها", "علي"), ("منهم", "من"), ("فيها", "في")])
+def test_short_words_keep_pronoun_like_endings(word, not_form):
+    (token,) = tokenize(word)
+    assert not_form not in token.forms

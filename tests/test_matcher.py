@@ -144,3 +144,24 @@ def test_snippet_prefers_the_sentence_where_near_terms_meet_over_context_words()
     text = "العراق بلد كبير. العراق والعراق. قرر التحالف انسحاب قواته."
     (found,) = TopicMatcher.compile([topic(query)]).match("", text)
     assert found.snippet == "قرر التحالف انسحاب قواته."
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+WORDS = st.sampled_from(["التحالف", "للتحالف", "انسحاب", "وانسحبت", "القوات", "الأمريكية", "قاعدة", "عين",
+                         "الأسد", "هجوم", "coalition", "withdraws", "U.S.", "forces", "٢٠٢٥", "،", ".", "\n", "«", "»"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORDS, max_size=40), st.lists(WORDS, max_size=8))
+def test_every_match_explains_itself_with_valid_spans(body, head):
+    matcher = TopicMatcher.compile([topic('(التحالف OR coalition) NEAR/4 (انسحب* OR withdraw*)', "a"),
+                                    topic('"عين الأسد" OR title:هجوم', "b")])
+    title, text = " ".join(head), " ".join(body)
+    document = title + "\n" + text
+    for found in matcher.match(title, text):
+        assert found.terms and found.positions
+        assert all(0 <= p < len(document) for p in found.positions)
+        for start, end in found.highlights:
+            assert 0 <= start < end <= len(found.snippet)
+        assert found.marked().count("«") >= len(found.highlights)
