@@ -6,7 +6,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-_SENTENCE_END = re.compile(r"[.!?؟؛\n]+\s*|\s{3,}")
+# A sentence ends at . ! ? ؟ ؛ followed by space (not in 2.3 or after the single letters of
+# U.S.), at a line break, or at a wide gap left by page layout.
+_SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])[.!?؟؛]+(?=\s|$)\s*|\n+\s*|\s{3,}")
 MAX_SNIPPET = 300    # longer sentences are cut to a window around the hits
 WINDOW = 220
 ELLIPSIS = "…"

@@ -165,3 +165,9 @@ def test_every_match_explains_itself_with_valid_spans(body, head):
         for start, end in found.highlights:
             assert 0 <= start < end <= len(found.snippet)
         assert found.marked().count("«") >= len(found.highlights)
+
+
+def test_sentences_do_not_break_inside_abbreviations_or_decimals():
+    text = "Officials said the U.S. forces will withdraw 2.5 thousand troops. Weather was fine."
+    (found,) = TopicMatcher.compile([topic("withdraw*")]).match("", text)
+    assert found.snippet == "Officials said the U.S. forces will withdraw 2.5 thousand troops."
