@@ -188,9 +188,29 @@ def outlet_diagnosis(sources: Sequence[SourceReport]) -> str:
     return failures[0] or "failed"
 
 
-def is_stale(newest: datetime | None, now: datetime, usual_gap: timedelta) -> bool:
+DARK_FAILURES = 1.5  # all sources failed in two polls running, with failures = 0.5 * before + failed share
+
+
+def is_stale(newest: datetime | None, now: datetime, usual_gap: timedelta | None) -> bool:
     """True when nothing was published for well over the outlet's usual gap between items (and 2 days at least)."""
-    return newest is not None and now - newest > max(4 * usual_gap, timedelta(days=2))
+    floor = timedelta(days=2)
+    return newest is not None and _utc(now) - _utc(newest) > max(4 * usual_gap if usual_gap else floor, floor)
+
+
+def outlet_health(failures: float, last_success: datetime | None, newest: datetime | None, now: datetime,
+                  usual_gap: timedelta | None = None) -> str:
+    """dark (failing two polls running), failing (the last poll failed), never polled, stale, or ok.
+
+    `failures` is counted fractionally, as Media Cloud does: one bad poll or one broken source
+    out of several does not make an outlet dark.
+    """
+    if failures >= DARK_FAILURES:
+        return "dark"
+    if failures > 0:
+        return "failing"
+    if last_success is None:
+        return "never polled"
+    return "stale" if is_stale(newest, now, usual_gap) else "ok"
 
 
 def poll_interval_minutes(published: Iterable[datetime | None], now: datetime, *, minimum: float = 5,

@@ -55,3 +55,40 @@ def test_outlets_discover_prints_a_loadable_entry(server):
 def test_help_texts():
     assert "Fetch one URL" in run("fetch", "--help").stdout
     assert "feeds a home page advertises" in run("outlets", "discover", "--help").stdout
+
+
+def test_outlets_status_reads_health_from_the_database(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from sqlmodel import Session
+
+    from flows.settings import load_settings
+    from storage.db import init_db
+    from storage.models import Article, OutletState
+
+    (tmp_path / "outlets.yaml").write_text(
+        "outlets:\n" + "".join(f"  - {{id: {i}, name: {i}, home: 'https://{i}.example.com/'}}\n"
+                               for i in ("busy", "dark", "quiet", "fresh")), encoding="utf-8")
+    env = {"RASID_STATE_DIR": str(tmp_path / "state"), "RASID_OUTLETS_FILE": str(tmp_path / "outlets.yaml")}
+    now = datetime.now(timezone.utc)
+    engine = init_db(load_settings(state_dir=tmp_path / "state"))
+    with Session(engine) as session:
+        session.add(OutletState(id="busy", last_success=now, failures=0.0))
+        session.add(OutletState(id="dark", last_success=now - timedelta(days=1), failures=1.5, last_error="HTTP 403"))
+        session.add(OutletState(id="quiet", last_success=now, failures=0.0))
+        for n in range(7 * 24):  # one article an hour for a week
+            session.add(Article(url=f"https://busy.example.com/{n}", outlet_id="busy", content_hash=str(n),
+                                published=now - timedelta(hours=n, minutes=5)))
+        for n in range(20):  # busy until ten days ago, silent since
+            session.add(Article(url=f"https://quiet.example.com/{n}", outlet_id="quiet", content_hash=f"q{n}",
+                                published=now - timedelta(days=10, hours=12 * n)))
+        session.commit()
+    out = CliRunner().invoke(app, ["outlets", "status", "--json"], env=env)
+    assert out.exit_code == 0, out.output
+    rows = {row["id"]: row for row in json.loads(out.stdout)}
+    assert {i: rows[i]["health"] for i in rows} == {"busy": "ok", "dark": "dark", "quiet": "stale",
+                                                    "fresh": "never polled"}
+    assert rows["busy"]["poll_minutes"] == pytest.approx(60, rel=0.02)
+    assert rows["quiet"]["poll_minutes"] == 360 and rows["busy"]["items_per_day_7d"] == pytest.approx(24, rel=0.02)
+    table = CliRunner().invoke(app, ["outlets", "status"], env=env)
+    assert table.exit_code == 0 and "dark" in table.stdout
