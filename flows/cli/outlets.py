@@ -90,8 +90,10 @@ async def _propose(fetch_settings: Any, url: str, outlet_id: str | None,
 
 
 @outlets_app.command("status")
-def status_command(config: Optional[Path] = ConfigOption,
-                   as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of the table.")) -> None:
+def status_command(
+    config: Optional[Path] = ConfigOption,
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of the table."),
+) -> None:
     """Health of each outlet: last success, failures (fractional), items per day, adaptive interval, last error."""
     from rich.table import Table
 
