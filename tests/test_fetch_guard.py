@@ -96,3 +96,24 @@ def test_guard_sits_under_the_shared_client():
             return fetcher._client._transport._pool._network_backend  # noqa: SLF001 - pinning a private seam
 
     assert isinstance(asyncio.run(go()), GuardedBackend)
+
+
+@pytest.mark.parametrize("host,allowed", [
+    ("0x7f000002", False), ("017700000002", False), ("2130706434", False), ("127.0.0.2", False),
+    ("[::ffff:127.0.0.2]", False), ("[::1]", False), ("[0:0:0:0:0:0:0:1]", False), ("0", False), ("[::]", False),
+    ("[::ffff:0.0.0.0]", False), ("127.1", True), ("0x7f000001", True), ("localhost", True),
+])
+def test_other_spellings_of_loopback_are_judged_by_the_address_they_reach(host, allowed):
+    """Only 127.0.0.1 is allowed; every other spelling of a local address is refused before connecting."""
+    settings = FetchSettings(allow_networks=["127.0.0.1/32"], retries=0, per_host_delay_s=0)
+
+    async def go(port):
+        async with Fetcher(settings, network_backend=LoopbackOnlyBackend()) as fetcher:
+            return await fetcher.get(f"http://{host}:{port}/ok.html")
+
+    with HostileServer() as server:
+        if allowed:
+            assert asyncio.run(go(server.server_address[1])).status == 200
+        else:
+            with pytest.raises(AddressRefused):
+                asyncio.run(go(server.server_address[1]))
