@@ -26,14 +26,15 @@ class _Inflater:
         self.encoding = encoding
         self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS)
         self._started = False
+        self._trailing = False
         self.produced = 0
 
     def feed(self, data: bytes) -> Iterator[bytes]:
-        while data:
+        while True:
             if self._obj.eof:
                 data = self._next_member(self._obj.unused_data + data)
-                if not data:
-                    return
+            if not data:
+                return
             try:
                 piece = self._obj.decompress(data, _STEP)
             except zlib.error as exc:
@@ -49,9 +50,13 @@ class _Inflater:
 
     def _next_member(self, rest: bytes) -> bytes:
         """Concatenated gzip members are one body; anything else after the end is ignored."""
+        if self._trailing or not rest:
+            return b""
         if self.encoding == "gzip" and rest[:2] == b"\x1f\x8b":
             self._obj = zlib.decompressobj(16 + zlib.MAX_WBITS)
             return rest
+        if len(rest) >= 2:
+            self._trailing = True  # junk after the end of the stream: ignored from here on
         return b""
 
     def finish(self) -> None:
