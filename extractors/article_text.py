@@ -5,8 +5,8 @@
 - The lead (standfirst) that outlets put in a "description"/"lead" block between the
   headline and the body is dropped by trafilatura (Sputnik Arabic); it is put back.
 - The comment-policy lines that close many Arabic articles («الآراء الواردة أدناه لا تعبر
-  …») and a repeated headline as first line are removed; so are lines matching the
-  outlet's `drop_patterns`.
+  …»), inline «اقرأ أيضاً: …» teaser lines and a repeated headline in the first lines are
+  removed; so are lines matching the outlet's `drop_patterns`.
 """
 
 from __future__ import annotations
@@ -32,11 +32,13 @@ _LEAD_CLASS = re.compile(r"(?:^|[-_\s])(?:lead|intro|excerpt|standfirst|summary|
 _LEAD_CHARS = (30, 1200)
 _LEAD_SCAN_ELEMENTS = 400
 _OUTSIDE_ARTICLE = {"nav", "aside", "footer", "header", "form"}
-_COMMENT_POLICY = re.compile(
+_BOILERPLATE_LINE = re.compile(
     r"(?:الآراء|الاراء|التعليقات)\s+(?:الواردة|المنشورة|المنشوره|الوارده)[^\n]{0,60}(?:لا\s+تعبر|لا\s+تعكس)"
     r"|(?:ترحب|نرحب)[^\n]{0,40}(?:بالنقاش|بالتعليقات|بتعليقات)"
     r"|^(?:أضف|اضف|إضافة|اضافة)\s+(?:تعليق|تعليقاً|تعليقا)|^بروتوكول\s+نشر\s+التعليقات"
-    r"|^(?:comments?\s+policy|leave\s+a\s+comment|add\s+a\s+comment)", re.I)
+    r"|^(?:comments?\s+policy|leave\s+a\s+comment|add\s+a\s+comment)"
+    r"|^[\s«\"]*(?:ا|أ|إ)?قرأ\s+(?:أيضا|أيضاً|ايضا|ايضاً|المزيد)\s*[:：]|^(?:شاهد|طالع)\s+(?:أيضا|أيضاً|ايضا)\s*[:：]"
+    r"|^(?:read\s+(?:also|more)|see\s+also)\s*:", re.I)
 
 
 def main_text(page: str, tree: lxml_html.HtmlElement, url: str | None, overrides: ExtractOverrides,
@@ -87,7 +89,7 @@ def tidy(text: str, patterns: tuple[str, ...], title: str | None = None) -> str:
     if title:  # trafilatura keeps a headline that sits inside the article element
         lines = [line for i, line in enumerate(lines) if i > 2 or clean(line) != title]
     return "\n".join(line for line in lines
-                     if not _COMMENT_POLICY.search(line.strip())
+                     if not _BOILERPLATE_LINE.search(line.strip())
                      and not any(p.search(line.strip()) for p in compiled))
 
 
@@ -99,13 +101,28 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
         raise ConfigError(f"extract.drop_patterns: {exc.pattern!r} is not a valid regular expression: {exc}") from None
 
 
+def check_overrides(overrides: ExtractOverrides) -> None:
+    """Raise ConfigError now for a body_xpath or drop pattern that would fail on every page."""
+    if overrides.body_xpath:
+        _xpath(overrides.body_xpath)
+    _compiled(tuple(overrides.drop_patterns))
+
+
+@lru_cache(maxsize=256)
+def _xpath(expression: str) -> etree.XPath:
+    try:
+        return etree.XPath(expression)
+    except etree.XPathSyntaxError as exc:
+        raise ConfigError(f"extract.body_xpath {expression!r} is not a valid XPath: {exc}") from None
+
+
 def _xpath_text(tree: lxml_html.HtmlElement, xpath: str) -> str:
     try:
-        nodes = tree.xpath(xpath)
-    except etree.XPathError as exc:
-        raise ConfigError(f"extract.body_xpath {xpath!r} is not a valid XPath: {exc}") from None
+        nodes = _xpath(xpath)(tree)
+    except etree.XPathEvalError as exc:  # valid syntax, but e.g. an unknown function
+        raise ConfigError(f"extract.body_xpath {xpath!r} cannot be evaluated: {exc}") from None
     lines: list[str] = []
-    for node in nodes:
+    for node in nodes if isinstance(nodes, list) else []:  # count(...) and the like give no body
         if isinstance(node, etree._Element):
             blocks = node.xpath(_BLOCKS) or [node]
             chosen = set(blocks)

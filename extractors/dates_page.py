@@ -32,6 +32,7 @@ _META_NAMES = (  # (attribute, value) in order of trust
 )
 _PUBLISH_CLASS = re.compile(r"publish|posted|created", re.I)
 _BYLINE_CHARS, _BODY_NODE_CHARS = 400, 200
+_FIRST_WEB_YEAR = 1995
 _FOLLOWING_TEXT = "(following::text()[not(ancestor::script) and not(ancestor::style)])[position() <= 200]"
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/|$)|"
                        r"/((?:19|20)\d\d)-(\d{2})-(\d{2})(?:/|$|[^\d])|[/_\-]((?:19|20)\d\d)(\d\d)(\d\d)(?:/|$|[_\-.])")
@@ -56,7 +57,7 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
     byline = byline_date(title_element, utc_offset_minutes=utc_offset_minutes, lang=lang)
     for source, raw in structured_dates(tree):
         match = parse_structured(raw, utc_offset_minutes=utc_offset_minutes, lang=lang)
-        if match is not None and match.confident:
+        if match is not None and match.confident and _plausible(match):
             match, evidence = _local_clock_fix(match, raw, byline, utc_offset_minutes)
             return _result(match, source, evidence, utc_offset_minutes)
     if byline is not None:
@@ -71,6 +72,11 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
     if relative is not None:
         return _result(relative, "byline", relative.evidence, utc_offset_minutes)
     return PublishedDate(None, None, None, utc_offset_minutes)
+
+
+def _plausible(match: DateMatch) -> bool:
+    """Not before news sites existed: CMS placeholders say 1970-01-01 or 0001-01-01."""
+    return match.value is not None and match.value.year >= _FIRST_WEB_YEAR
 
 
 def _result(match: DateMatch, source: str, evidence: str, outlet_offset: int | None) -> PublishedDate:
@@ -170,7 +176,7 @@ def byline_date(title_element: Any | None, *, utc_offset_minutes: int | None = N
     folded = fold(window).lower()
     for i, match in enumerate(matches):
         following = matches[i + 1].start if i + 1 < len(matches) else None
-        if match.confident and not _is_update_stamp(folded, match, following):
+        if match.confident and _plausible(match) and not _is_update_stamp(folded, match, following):
             return match
     return None
 
@@ -195,6 +201,8 @@ def url_date(url: str | None, *, utc_offset_minutes: int | None = None) -> DateM
         try:
             day = date(y, mo, d)
         except ValueError:
+            continue
+        if y < _FIRST_WEB_YEAR:
             continue
         offset = utc_offset_minutes or 0
         value = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - timedelta(minutes=offset)

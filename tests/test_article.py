@@ -224,3 +224,29 @@ def test_headline_in_an_h2_is_found_and_anchors_the_byline():
     assert article.title == "البرلمان يؤجل جلسة الموازنة إلى الأسبوع المقبل"
     assert (article.date_source, article.published) == ("byline", datetime(2025, 2, 3, 7, 12, tzinfo=timezone.utc))
     assert article.utc_offset_minutes == 180
+
+
+def test_inline_read_also_teasers_are_not_body_text():
+    from extractors.article_text import tidy
+
+    text = "الفقرة الأولى من الخبر.\nإقرأ أيضاً: عنوان خبر آخر لا علاقة له\nالفقرة الثانية.\nاقرأ المزيد: رابط"
+    assert tidy(text, ()) == "الفقرة الأولى من الخبر.\nالفقرة الثانية."
+    assert tidy("قرأ أيضا الوزير البيان أمام النواب.", ()) == "قرأ أيضا الوزير البيان أمام النواب."
+
+
+def test_overrides_can_be_checked_when_the_config_is_loaded():
+    from extractors.article_text import check_overrides
+
+    check_overrides(ExtractOverrides(body_xpath="//div[@class='story']", drop_patterns=("^المصدر",)))
+    with pytest.raises(ConfigError, match="XPath"):
+        check_overrides(ExtractOverrides(body_xpath="//div[@"))
+    with pytest.raises(ConfigError, match="regular expression"):
+        check_overrides(ExtractOverrides(drop_patterns=("[",)))
+
+
+def test_placeholder_dates_are_not_publication_dates():
+    html = ("<html><head><meta property='article:published_time' content='1970-01-01T00:00:00Z'></head>"
+            "<body><h1>عنوان</h1><p>نص</p></body></html>")
+    feed = datetime(2024, 5, 1, tzinfo=timezone.utc)
+    article = extract_article(html, "https://example.org/1970/01/01/x", feed_date=feed)
+    assert (article.date_source, article.published) == ("feed", feed)
