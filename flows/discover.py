@@ -197,6 +197,11 @@ def is_stale(newest: datetime | None, now: datetime, usual_gap: timedelta | None
     return newest is not None and _utc(now) - _utc(newest) > max(4 * usual_gap if usual_gap else floor, floor)
 
 
+def turned_dark(failures_before: float, failures_after: float) -> bool:
+    """True on the one poll where an outlet crosses into "dark": the moment to alert the operator, once."""
+    return failures_before < DARK_FAILURES <= failures_after
+
+
 def outlet_health(failures: float, last_success: datetime | None, newest: datetime | None, now: datetime,
                   usual_gap: timedelta | None = None) -> str:
     """dark (failing two polls running), failing (the last poll failed), never polled, stale, or ok.

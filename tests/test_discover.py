@@ -142,6 +142,14 @@ def test_poll_interval_follows_the_publishing_rate():
     naive = [now.replace(tzinfo=None) - timedelta(hours=1)] * 7 * 24
     assert poll_interval_minutes(naive, now) == pytest.approx(60, rel=0.01)
     assert is_stale(now - timedelta(days=3), now, timedelta(hours=1))
+    from flows.discover import turned_dark
+
+    failures, crossings = 0.0, []
+    for failed_share in (1, 1, 1, 1, 0, 1, 1):  # the lead's rule: 0.5 * before + share of sources failed
+        after = 0.5 * failures + failed_share
+        crossings.append(turned_dark(failures, after))
+        failures = after if failed_share else 0.0
+    assert crossings == [False, True, False, False, False, False, True]
     assert not is_stale(now - timedelta(hours=5), now, timedelta(hours=1))
 
 
