@@ -29,11 +29,11 @@ FLOORS = {
     ("eval", "militia-attacks"): (1.0, 1.0),
     ("heldout", "coalition-withdrawal"): (1.0, 1.0),
     ("heldout", "militia-attacks"): (1.0, 1.0),
-    # blind, first and only run before any change: coalition-withdrawal P 1.000 R 0.923 (missed the
-    # future verb ستسلم, since handled), militia-attacks P 1.000 R 0.900 (misses «استئناف عملياتها
-    # العسكرية ضد قوات الاحتلال الأمريكي»: "operations against" is not an attack word).
+    # blind, first run before any change: coalition-withdrawal P 1.000 R 0.923 (missed the future
+    # verb ستسلم: س is now split off), militia-attacks P 1.000 R 0.900 (missed a faction resuming
+    # «عملياتها العسكرية ضد» US forces: the topic now has an "operations against" branch).
     ("blind", "coalition-withdrawal"): (1.0, 1.0),
-    ("blind", "militia-attacks"): (1.0, 0.9),
+    ("blind", "militia-attacks"): (1.0, 1.0),
 }
 
 
