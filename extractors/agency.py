@@ -30,8 +30,13 @@ _CREDIT_LINE = re.compile(rf"^\s*[(\[]?\s*(?:{_ANY})\s*[)\]]?\s*\.?\s*$", re.I |
 _LEAD_CHARS, _TAIL_CHARS = 300, 120
 
 
-def detect_agency(text: str) -> str | None:
-    """'Reuters', 'AP', 'AFP', 'DPA', 'Anadolu', or None when the article is the outlet's own."""
+def detect_agency(text: str, *, author: str | None = None) -> str | None:
+    """'Reuters', 'AP', 'AFP', 'DPA', 'Anadolu', or None when the article is the outlet's own.
+
+    A byline that is nothing but an agency's name («رويترز», "AFP") counts too.
+    """
+    if author and (byline := _CREDIT_LINE.fullmatch(author.strip())):
+        return _which(byline)
     lead = text[:_LEAD_CHARS]
     tail = text[-_TAIL_CHARS:].strip()
     for pattern, part in ((_DATELINE, lead), (_TOLD, lead), (_CREDIT, tail), (_CREDIT_LINE, tail)):

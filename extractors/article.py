@@ -91,13 +91,14 @@ def extract_article(html: str, url: str | None = None, *, feed_date: datetime | 
     lang = detect_language(f"{title or ''}\n{text}", hint=tree.get("lang") or meta_content(tree, "dc.language"))
     published = resolve_published(tree, url=url, title_element=h1, feed_date=feed_date,
                                   utc_offset_minutes=offset, lang=lang, now=now)
+    author = author_name(tree, jsonld, site_name)
     return ExtractedArticle(
         title=title or None, text=text, published=published.value, date_source=published.source,
-        utc_offset_minutes=published.utc_offset_minutes, author=author_name(tree, jsonld, site_name),
+        utc_offset_minutes=published.utc_offset_minutes, author=author,
         site_name=site_name, lang=lang,
         canonical_url=first_attr(tree, "//link[@rel='canonical']", "href") or meta_content(tree, "og:url") or url,
         image=meta_content(tree, "og:image", "twitter:image", "twitter:image:src"),
-        agency=detect_agency(text), date_evidence=published.evidence)
+        agency=detect_agency(text, author=author), date_evidence=published.evidence)
 
 
 def prepare_html(html: str, max_chars: int) -> str:

@@ -187,6 +187,14 @@ def test_agency_attribution(text, agency):
     assert detect_agency(text) == agency
 
 
+def test_agency_byline_counts_but_a_person_does_not():
+    from extractors.agency import detect_agency
+
+    assert detect_agency("نص الخبر", author="رويترز") == "Reuters"
+    assert detect_agency("نص الخبر", author="(أ ف ب)") == "AFP"
+    assert detect_agency("نص الخبر", author="محرر رويترز في بغداد") is None
+
+
 @pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="the seed articles are not beside the repository")
 def test_agency_on_the_seed_articles():
     from extractors.agency import detect_agency
