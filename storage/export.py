@@ -16,7 +16,7 @@ import csv
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable, Iterator, TextIO
+from typing import Any, Iterable, Iterator, TextIO
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -32,8 +32,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class ExportedArticle:
-    article: Article
-    matches: tuple[Match, ...]
+    """One article row and its match rows (plain rows: they outlive the transaction that read them)."""
+
+    article: Any
+    matches: tuple
 
     def to_dict(self, with_text: bool = True) -> dict:
         a = self.article
@@ -57,16 +59,23 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def iter_export(session: Session, where: ArchiveFilter = ArchiveFilter(), batch: int = 500) -> Iterator[ExportedArticle]:
-    """Articles in storage order (oldest id first) with their matches, `batch` at a time."""
+    """Articles in storage order (oldest id first) with their matches, `batch` at a time.
+
+    Each batch is read in its own short transaction, so a long export never holds
+    SQLite's write lock (every transaction there is BEGIN IMMEDIATE) while pollers wait.
+    """
+    articles_table, matches_table = Article.__table__, Match.__table__
     last_id = 0
     while True:
-        query = where.apply(select(Article).where(Article.id > last_id).order_by(Article.id).limit(batch))
-        articles = session.execute(query).scalars().all()
+        query = where.apply(select(articles_table).where(Article.id > last_id).order_by(Article.id).limit(batch))
+        articles = session.execute(query).all()
         if not articles:
+            session.commit()
             return
-        matches: dict[int, list[Match]] = {}
-        rows = session.execute(select(Match).where(Match.article_id.in_([a.id for a in articles]))
-                               .order_by(Match.topic_id)).scalars()
+        matches: dict[int, list] = {}
+        rows = session.execute(select(matches_table).where(Match.article_id.in_([a.id for a in articles]))
+                               .order_by(Match.topic_id)).all()
+        session.commit()
         for match in rows:
             matches.setdefault(match.article_id, []).append(match)
         for article in articles:

@@ -292,6 +292,7 @@ def search(session: Session, query: str, where: ArchiveFilter = ArchiveFilter(),
                 hits.append(hit)
             if len(hits) >= limit:
                 break
+        session.commit()    # end the read between batches: SQLite readers hold the write lock (BEGIN IMMEDIATE)
         if len(hits) >= limit:
             break
     return SearchResult(tuple(_with_topics(session, hits)), len(ids), checked, expr is None, indexed)
