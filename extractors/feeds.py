@@ -41,13 +41,15 @@ class FeedItem:
 
 
 def parse_feed(data: bytes, base_url: str) -> tuple[FeedItem, ...]:
-    """Items of an RSS/Atom feed in document order, one per canonical URL; FeedError if not a feed."""
+    """Items of an RSS/Atom/JSON feed in document order, one per canonical URL; FeedError if not a feed."""
     import io
 
     import feedparser
 
     if not isinstance(data, (bytes, bytearray)):
         raise TypeError("parse_feed takes the feed's bytes")
+    if bytes(data[:64]).lstrip().startswith(b"{"):
+        return _json_feed(bytes(data), base_url)  # JSON Feed, which feedparser 6 does not read
     parsed = feedparser.parse(io.BytesIO(_as_utf8(bytes(data))), sanitize_html=True, resolve_relative_uris=True,
                               response_headers={"content-location": base_url,
                                                 "content-type": "application/xml; charset=utf-8"})
@@ -58,6 +60,49 @@ def parse_feed(data: bytes, base_url: str) -> tuple[FeedItem, ...]:
     what = "broken feed with no readable entries" if parsed.get("version") else "not an RSS/Atom feed"
     detail = f"{reason.__class__.__name__}: {_clip(str(reason), 120)}" if reason else "no feed element"
     raise FeedError(f"{what} ({detail})")
+
+
+def _json_feed(data: bytes, base_url: str) -> tuple[FeedItem, ...]:
+    """Items of a JSON Feed (jsonfeed.org, versions 1 and 1.1)."""
+    import json
+
+    try:
+        feed = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise FeedError(f"not a JSON Feed (invalid JSON: {_clip(str(exc), 120)})") from None
+    if not isinstance(feed, dict) or not str(feed.get("version", "")).startswith("https://jsonfeed.org/"):
+        raise FeedError("not a JSON Feed (no jsonfeed.org version)")
+    items = []
+    for entry in feed.get("items") if isinstance(feed.get("items"), list) else []:
+        if not isinstance(entry, dict):
+            continue
+        links = [entry.get(key) for key in ("url", "external_url") if isinstance(entry.get(key), str)]
+        if isinstance(entry.get("id"), str) and entry["id"].startswith(("http://", "https://")):
+            links.append(entry["id"])  # an id is only a link when it is an absolute URL
+        for link in links:
+            try:
+                url = canonicalize_url(link, base_url)
+            except UrlError:
+                continue
+            summary = entry.get("summary") or entry.get("content_text") or entry.get("content_html")
+            items.append(FeedItem(url, plain_text(_text(entry.get("title")), 500),
+                                  _iso_datetime(entry.get("date_published") or entry.get("date_modified")),
+                                  plain_text(_text(summary))))
+            break
+    return merge_items(items)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _iso_datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return aware_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+    except ValueError:
+        return None
 
 
 def _as_utf8(data: bytes) -> bytes:

@@ -114,3 +114,23 @@ def test_feedparser_corpus_never_raises_anything_but_permanent_error(tmp_path):
         with_items += bool(items)
         assert all(item.url.startswith(("http://", "https://")) for item in items), path
     assert with_items > 50
+
+
+def test_json_feed():
+    import json
+
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [
+        {"id": "1", "url": "/news/1?utm_source=json", "title": "انسحاب", "date_published": "2024-05-20T10:00:00+03:00",
+         "content_html": "<p>نص <b>الخبر</b></p>"},
+        {"id": "https://www.example.com/news/2", "title": 5},
+        {"id": "x", "url": "javascript:alert(1)"}, "not an item"]}
+    items = parse_feed(json.dumps(feed, ensure_ascii=False).encode(), BASE)
+    assert items == (FeedItem("https://www.example.com/news/1", "انسحاب",
+                              datetime(2024, 5, 20, 7, 0, tzinfo=timezone.utc), "نص الخبر"),
+                     FeedItem("https://www.example.com/news/2"))
+    for bad in (b'{"items": []}', b"{not json", b'{"version": "https://jsonfeed.org/version/1", "items": 3}'):
+        if bad.startswith(b'{"version"'):
+            assert parse_feed(bad, BASE) == ()
+        else:
+            with pytest.raises(FeedError):
+                parse_feed(bad, BASE)
