@@ -30,10 +30,10 @@ VERBATIM_JACCARD = 0.5   # shingle Jaccard above which two articles are copies, 
 # Logistic weights over story_features.FEATURES, fitted by `uv run python bench/grouping.py --fit`
 # on the dev split of tests/data/stories/eval.jsonl.
 WEIGHTS: dict[str, float] = {
-    "bias": -3.23, "minhash": 0.0, "terms": 0.76, "title": 0.76, "entities": 1.59, "lead_entities": 3.53,
-    "title_entities": 0.0, "events": 0.11, "lead_events": 0.68, "place_conflict": -1.21, "main_place": 0.95, "numbers": 1.45,
-    "facts": 1.07, "dates": 0.71, "hours": -4.08, "agency": 0.23, "topics": 0.0, "cross_lang": -0.17,
-    "cross_entities": 1.23, "title_missing": -1.0, "other_act": 0.0,
+    "bias": -3.3, "minhash": 0.0, "terms": 0.71, "title": 0.6, "entities": 1.48, "lead_entities": 3.49,
+    "title_entities": 0.26, "events": 0.27, "lead_events": 0.7, "place_conflict": -1.17, "main_place": 0.94, "title_missing": -1.31,
+    "numbers": 1.46, "facts": 1.16, "dates": 0.78, "hours": -3.97, "agency": 0.22, "topics": 0.0,
+    "cross_lang": -0.06, "cross_entities": 1.16,
 }
 SAME_STORY_THRESHOLD = 0.72
 

@@ -92,7 +92,7 @@ _TENS = {"عشرين": 20, "عشرون": 20, "ثلاثين": 30, "ثلاثون":
          "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
          "ninety": 90, "hundred": 100}
 _JOINERS = {"و", "and"}
-_WEEKDAYS = frozenset({"الاثنين", "اثنين"})
+_WEEKDAYS = frozenset({"الاثنين", "والاثنين", "بالاثنين"})  # surface forms; bare «اثنين» is two
 _VAGUE = frozenset("عشرات العشرات مئات المئات الاف آلاف dozens hundreds thousands".split())
 
 
@@ -100,7 +100,7 @@ def _word_value(forms: tuple[str, ...]) -> int | None:
     word = forms[0]
     if word.isdigit():
         return int(word) if len(word) <= 7 else None
-    if word in _WEEKDAYS or not _VAGUE.isdisjoint(forms):  # Monday; «عشرات» "dozens" is no count
+    if word in _WEEKDAYS or not _VAGUE.isdisjoint(forms):  # «الاثنين» Monday; «عشرات» "dozens" is no count
         return None
     for form in forms:
         value = _UNITS.get(form, _TENS.get(form))
