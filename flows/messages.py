@@ -76,3 +76,22 @@ class Renderer:
         text = self.env.get_template("alert.txt.j2").render(context)
         html = self.env.get_template("alert.html.j2").render(context)
         return title, text, html
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """One story in a digest: what it is, who reported it, how many articles."""
+
+    topic_title: str
+    title: str
+    url: str
+    outlets: tuple[str, ...]
+    count: int
+
+
+def render_digest(renderer: Renderer, entries: list[DigestEntry]) -> tuple[str, str, str]:
+    heading = f"ملخص راصد: {len(entries)} قصة"
+    context = {"heading": heading, "entries": entries}
+    text = renderer.env.get_template("digest.txt.j2").render(context)
+    html = renderer.env.get_template("digest.html.j2").render(context)
+    return heading, text, html

@@ -100,7 +100,7 @@ class Alert(SQLModel, table=True):
     """Outbox row: written with the match, delivered later by the relay."""
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("story_id", "topic_id", "channel", "article_id"),
+    __table_args__ = (UniqueConstraint("story_id", "topic_id", "channel", "article_id", "kind"),
                       Index("ix_alerts_status_due", "status", "next_attempt"))
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -126,10 +126,26 @@ def _store(session, article, matches, signature, policies) -> StoreOutcome:
             highlights=[list(h) for h in m.highlights]))
     when = as_utc(article.published) or utcnow()
     story_id, new_story, members = _assign_story(session, article, article_id, signature, when)
-    kind = "new" if new_story else _update_kind(signature, members)
-    alerts = _write_alerts(session, article_id, story_id, matches, policies, kind) if kind else 0
+    update = None if new_story else _update_kind(signature, members)
+    alerts = 0
+    for m in matches:
+        policy = policies.get(m.topic_id, TopicPolicy())
+        for channel in policy.channels:
+            known = not new_story and _story_reached(session, story_id, channel, article_id)
+            alerts += _write_alerts(session, article_id, story_id, m.topic_id, channel, policy.alert,
+                                    update if known else "new")
     return StoreOutcome(True, article_id, story_id, new_story, alerts,
                         tuple(m.topic_id for m in matches), None if new_story else story_id)
+
+
+def _story_reached(session, story_id: int, channel: str, article_id: int) -> bool:
+    """Whether this channel already heard of the story (under any topic) from another article.
+
+    A copy that matches a topic its story never alerted is still news to a channel that
+    never heard of the story, but not to one that did: one alert per story per channel.
+    """
+    return session.exec(select(Alert.id).where(Alert.story_id == story_id, Alert.channel == channel,
+                                               Alert.article_id != article_id)).first() is not None
 
 
 def _assign_story(session, article, article_id, signature, when):
@@ -182,16 +198,22 @@ def _update_kind(signature, members) -> str | None:
     return "update" if getattr(addition, "substantial", False) else None
 
 
-def _write_alerts(session, article_id, story_id, matches, policies, kind) -> int:
+def alert_kinds(policy: TopicPolicy, kind: str | None) -> tuple[str, ...]:
+    """Outbox rows for one topic: a development (new/update) goes out instantly and/or into the
+    digest as the topic says; a copy of a known development only shows in the digest."""
+    if kind is None:
+        return ("digest",)
+    instant = (kind,) if policy.alert in ("instant", "both") else ()
+    return instant + (("digest",) if policy.alert in ("digest", "both") else ())
+
+
+def _write_alerts(session, article_id, story_id, topic_id, channel, policy_alert: str, kind: str | None) -> int:
     count = 0
-    for m in matches:
-        policy = policies.get(m.topic_id, TopicPolicy())
-        for channel in policy.channels:
-            result = session.execute(_insert_ignore(session, Alert, {
-                "article_id": article_id, "story_id": story_id, "topic_id": m.topic_id,
-                "channel": channel, "kind": kind if policy.alert != "digest" else "digest",
-                "status": "pending"}))
-            count += result.rowcount or 0
+    for row_kind in alert_kinds(TopicPolicy(policy_alert), kind):
+        result = session.execute(_insert_ignore(session, Alert, {
+            "article_id": article_id, "story_id": story_id, "topic_id": topic_id,
+            "channel": channel, "kind": row_kind, "status": "pending"}))
+        count += (result.rowcount or 0) if row_kind != "digest" else 0
     return count
 
 

@@ -105,3 +105,32 @@ def test_bad_topic_file_and_broken_outlet_do_not_stop_the_poll(demo_settings, tm
     assert gone.errors and any("gone.example" in e for e in gone.errors)
     assert summary.total("stored") == len(_articles("wave1")), "the other outlets were polled"
     assert summary.relay.sent, "the good topics still alert"
+
+
+def test_copy_of_known_story_goes_to_the_digest_once(demo_settings, replay, sink):
+    from flows.poll import deliver_digest
+
+    _poll(demo_settings)
+    first_digest = deliver_digest(demo_settings)
+    replay.set_wave("wave2")
+    _poll(demo_settings)
+    before = len(sink.deliveries)
+    report = deliver_digest(demo_settings)
+    assert report.messages == 1 and len(sink.deliveries) == before + 1
+    message = sink.deliveries[-1].payload["message"]
+    copy = next(a for a in _articles("wave2") if a.get("republished_of"))
+    outlets = yaml.safe_load((REPLAY_DIR / "outlets.yaml").read_text(encoding="utf-8"))["outlets"]
+    names = {o["id"]: o["name"] for o in outlets}
+    original = next(a for a in _articles("wave1") if a["url"] == copy["republished_of"])
+    assert names[copy["outlet"]] in message and names[original["outlet"]] in message
+    assert deliver_digest(demo_settings).messages == 0, "a digest row is sent once"
+    assert first_digest.failed_channels == 0
+
+
+def test_alert_kinds_follow_the_topic_policy():
+    from storage.repo import TopicPolicy, alert_kinds
+
+    assert alert_kinds(TopicPolicy("instant"), "new") == ("new",)
+    assert alert_kinds(TopicPolicy("digest"), "new") == ("digest",)
+    assert alert_kinds(TopicPolicy("both"), "update") == ("update", "digest")
+    assert alert_kinds(TopicPolicy("instant"), None) == ("digest",), "copies only show in the digest"

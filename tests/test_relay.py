@@ -89,3 +89,18 @@ def test_channel_secret_never_reaches_logs_or_errors(engine, caplog):
     assert canary not in caplog.text
     assert canary not in (row.last_error or "")
     assert canary not in repr(Channels({"default": SecretStr(url)}).__dict__)
+
+
+def test_email_delivery_is_html_right_to_left(engine, smtp_sink):
+    _seed_alert(engine)
+    with Session(engine) as session:
+        report = relay(session, Channels({"default": SecretStr(smtp_sink.url)}), VIEW)
+    assert len(report.sent) == 1 and len(smtp_sink.messages) == 1
+    message = smtp_sink.messages[0]
+    from email.header import decode_header, make_header
+
+    assert "عين الأسد" in str(make_header(decode_header(message["Subject"])))
+    parts = {part.get_content_type(): part.get_payload(decode=True).decode("utf-8") for part in message.walk()
+             if not part.is_multipart()}
+    assert 'dir="rtl"' in parts["text/html"] and "<mark>" in parts["text/html"]
+    assert "بغداد اليوم" in parts["text/plain"]

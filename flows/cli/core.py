@@ -133,6 +133,17 @@ def relay_command(config: Optional[Path] = ConfigOption) -> None:
     console.print(f"sent {len(report.sent)}, will retry {report.retried}, failed {report.failed}")
 
 
+@app.command("digest")
+def digest_command(config: Optional[Path] = ConfigOption) -> None:
+    """Send the digest now: follow-ups and digest-policy stories, one message per channel."""
+    from flows.poll import deliver_digest
+
+    with user_errors():
+        report = deliver_digest(settings_from(config))
+    console.print(f"digest: {report.messages} message(s), {report.stories} stories, "
+                  f"{report.failed_channels} channel(s) failed (retried next time)")
+
+
 config_app = typer.Typer(help="Show the effective settings.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 

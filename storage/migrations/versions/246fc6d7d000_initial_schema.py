@@ -109,7 +109,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ),
     sa.ForeignKeyConstraint(['story_id'], ['stories.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('story_id', 'topic_id', 'channel', 'article_id')
+    sa.UniqueConstraint('story_id', 'topic_id', 'channel', 'article_id', 'kind')
     )
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_alerts_article_id'), ['article_id'], unique=False)

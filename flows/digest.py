@@ -1,0 +1,66 @@
+"""The digest: follow-ups and digest-policy developments, one message per channel.
+
+Rows of kind "digest" wait in the outbox until the digest runs (hourly under
+`rasid serve`, or `rasid digest`); one message groups them by story with the
+outlets that reported it, so copies of a known story are seen without an alert each.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Mapping
+
+from sqlmodel import Session
+
+from extractors.errors import PermanentError
+from flows.messages import DigestEntry, Renderer, render_digest
+from flows.relay import Channels
+from storage import outbox
+
+
+@dataclass
+class DigestReport:
+    messages: int = 0
+    stories: int = 0
+    rows: int = 0
+    failed_channels: int = 0
+
+
+def send_digest(session: Session, channels: Channels, outlet_names: Mapping[str, str],
+                topic_titles: Mapping[str, str], renderer: Renderer | None = None) -> DigestReport:
+    renderer = renderer or Renderer()
+    report = DigestReport()
+    by_channel: dict[str, list[outbox.ClaimedAlert]] = defaultdict(list)
+    for claimed in outbox.claim_due(session, kinds=("digest",), limit=5000):
+        by_channel[claimed.alert.channel].append(claimed)
+    for channel, rows in by_channel.items():
+        entries = _entries(rows, outlet_names, topic_titles)
+        title, text, html = render_digest(renderer, entries)
+        try:
+            ok, error = channels.send(channel, title, text, html), "channel did not accept the digest"
+        except PermanentError as exc:
+            ok, error = False, str(exc)
+        for row in rows:
+            if ok:
+                outbox.mark_sent(session, row.alert.id)
+            else:
+                outbox.mark_failed_attempt(session, row.alert.id, error)
+        report.messages += int(ok)
+        report.failed_channels += int(not ok)
+        report.stories += len(entries) if ok else 0
+        report.rows += len(rows) if ok else 0
+    return report
+
+
+def _entries(rows: list[outbox.ClaimedAlert], outlet_names, topic_titles) -> list[DigestEntry]:
+    grouped: dict[tuple[int, str], list[outbox.ClaimedAlert]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.story.id, row.alert.topic_id)].append(row)
+    entries = []
+    for (_, topic_id), members in grouped.items():
+        story, first = members[0].story, members[0].article
+        entries.append(DigestEntry(
+            topic_title=topic_titles.get(topic_id, topic_id), title=story.title, url=first.url,
+            outlets=tuple(outlet_names.get(o, o) for o in story.outlets), count=story.members))
+    return entries
