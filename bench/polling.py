@@ -71,12 +71,12 @@ def _ratios(cold: dict, warm: dict) -> dict:
             for key in ("requests", "bytes_served", "wall_s", "cpu_s")}
 
 
-async def unchanged_vs_cold(server: HostileServer, n_outlets: int) -> dict:
+async def unchanged_vs_cold(server: HostileServer, n_outlets: int, fetch_articles: bool = True) -> dict:
     settings = FetchSettings(allow_networks=["127.0.0.1/32"], per_host_delay_s=0, replay_url=server.base_url)
     outlets = [_outlet(k) for k in range(n_outlets)]
     states: dict = {}
-    cold = await _measured(server, settings, lambda f: _poll(f, outlets, states, True))
-    warm = await _measured(server, settings, lambda f: _poll(f, outlets, states, True))
+    cold = await _measured(server, settings, lambda f: _poll(f, outlets, states, fetch_articles))
+    warm = await _measured(server, settings, lambda f: _poll(f, outlets, states, fetch_articles))
     return {"cold": cold, "unchanged": warm, "unchanged_over_cold": _ratios(cold, warm)}
 
 
@@ -118,6 +118,8 @@ def main() -> None:
                       "sources_per_outlet": "feed, sitemap index + child, section page",
                       "article_pages": "shared/corpus pages" if CORPUS.is_dir() else "synthetic 50 KB page"},
             "poll": asyncio.run(unchanged_vs_cold(server, args.outlets)),
+            # the sources alone, as if every article were already stored (the cost a poll cannot avoid)
+            "discovery_only": asyncio.run(unchanged_vs_cold(server, args.outlets, fetch_articles=False)),
             "throughput_no_delay": asyncio.run(throughput(server, args.hosts, args.pages, 0.0)),
             "throughput_delay_50ms": asyncio.run(throughput(server, args.hosts, args.pages, 0.05)),
         }
