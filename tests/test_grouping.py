@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -106,3 +107,8 @@ def test_any_text_gives_a_signature_that_round_trips(text):
     s = story_signature(text[:40], text, gazetteer=GAZ)
     assert StorySignature.from_json(s.to_json()) == s
     assert 0.0 <= same_story(s, s) <= 1.0
+
+
+def test_signature_without_a_gazetteer_warns_that_only_copies_will_group():
+    with pytest.warns(RuntimeWarning, match="gazetteer"):
+        story_signature(*TOWER_AR)
