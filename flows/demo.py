@@ -109,11 +109,11 @@ class _processes:
 
 
 def _sent_views(settings: Settings, after_id: int) -> list[dict]:
-    from flows.relay import view_builder
+    from flows.relay import views_for
     from flows.watch import load_watch
 
     watch = load_watch(settings)
-    view_of = view_builder({o.id: o.name for o in watch.outlets}, {t.id: t.title for t in watch.topics})
+    view_of = views_for(settings, watch)
     with Session(init_db(settings)) as session:
         return [view_of(claimed).to_dict() for claimed in outbox.sent_after(session, after_id)]
 

@@ -38,7 +38,7 @@ class AlertView:
     def to_dict(self) -> dict:
         return {"topic": self.topic_id, "title": self.title, "url": self.url, "outlet": self.outlet,
                 "published": self.published, "snippet": self.snippet, "terms": list(self.terms),
-                "kind": self.kind, "also_reported_by": list(self.also)}
+                "kind": self.kind, "also_reported_by": list(self.also), "entities": list(self.entities)}
 
 
 def bidi(text: str) -> str:

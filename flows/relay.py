@@ -91,8 +91,13 @@ def relay(session: Session, channels: Channels, view_of: Callable[[outbox.Claime
     return report
 
 
-def view_builder(outlet_names: Mapping[str, str], topic_titles: Mapping[str, str]) -> Callable[[outbox.ClaimedAlert], AlertView]:
-    """Turn an outbox row and its article into what the message shows."""
+def view_builder(outlet_names: Mapping[str, str], topic_titles: Mapping[str, str],
+                 gazetteer=None) -> Callable[[outbox.ClaimedAlert], AlertView]:
+    """Turn an outbox row and its article into what the message shows.
+
+    `gazetteer` (extractors.entities.Gazetteer) names the places, actors and weapons
+    in the article, so an analyst sees at a glance where and who.
+    """
 
     def view_of(claimed: outbox.ClaimedAlert) -> AlertView:
         article, match, story = claimed.article, claimed.match, claimed.story
@@ -102,9 +107,16 @@ def view_builder(outlet_names: Mapping[str, str], topic_titles: Mapping[str, str
             title=article.title, outlet=outlet_names.get(article.outlet_id, article.outlet_id),
             published=format_local(article.published, article.utc_offset_minutes), url=article.url,
             snippet=match.snippet if match else "", highlights=tuple(tuple(h) for h in (match.highlights if match else ())),
-            terms=tuple(match.terms) if match else (), also=tuple(others), kind=claimed.alert.kind)
+            terms=tuple(match.terms) if match else (), also=tuple(others), kind=claimed.alert.kind,
+            entities=_entities(gazetteer, article.title, article.text or ""))
 
     return view_of
+
+
+def _entities(gazetteer, title: str, text: str) -> tuple[str, ...]:
+    if gazetteer is None:
+        return ()
+    return tuple(e.name_ar for e in gazetteer.find(title, text))[:12]
 
 
 def format_local(published, offset_minutes: int | None) -> str:
@@ -117,3 +129,11 @@ def format_local(published, offset_minutes: int | None) -> str:
     local = (published if published.tzinfo else published.replace(tzinfo=timezone.utc)).astimezone(timezone(offset))
     hours = offset.total_seconds() / 3600
     return local.strftime("%Y-%m-%d %H:%M") + (f" (UTC{hours:+g})" if offset_minutes else " UTC")
+
+
+def views_for(settings, watch) -> Callable[[outbox.ClaimedAlert], AlertView]:
+    """The view builder of a configured watch: outlet names, topic titles, the gazetteer."""
+    from flows.watch import load_gazetteer
+
+    return view_builder({o.id: o.name for o in watch.outlets}, {t.id: t.title for t in watch.topics},
+                        load_gazetteer(settings.gazetteer_file))

@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     outlets_file: Path = SEEDS_DIR / "outlets.yaml"
     topics_dir: Path = SEEDS_DIR / "topics"
     lists_file: Path = SEEDS_DIR / "lists.yaml"
+    gazetteer_file: Path = SEEDS_DIR / "gazetteer.yaml"
     channels: dict[str, SecretStr] = Field(
         default_factory=dict, description="apprise URLs by channel name (secrets)")
     default_channels: list[str] = Field(default_factory=lambda: ["default"])

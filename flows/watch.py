@@ -70,6 +70,13 @@ def load_topics(directory: Path, lists: dict) -> tuple[tuple, tuple[str, ...]]:
     return tuple(topics), tuple(errors)
 
 
+def load_gazetteer(path: Path):
+    """The entity gazetteer (places, factions, actors, weapons), or None when the file is absent."""
+    from extractors.entities import parse_gazetteer
+
+    return parse_gazetteer(read_text(path), str(path)) if Path(path).is_file() else None
+
+
 def load_watch(settings: Settings) -> Watch:
     outlets = load_outlets(settings.outlets_file)
     lists = load_lists(settings.lists_file)

@@ -104,3 +104,18 @@ def test_email_delivery_is_html_right_to_left(engine, smtp_sink):
              if not part.is_multipart()}
     assert 'dir="rtl"' in parts["text/html"] and "<mark>" in parts["text/html"]
     assert "بغداد اليوم" in parts["text/plain"]
+
+
+def test_alert_names_places_actors_and_weapons(engine, sink):
+    from flows.relay import view_builder
+    from flows.settings import SEEDS_DIR
+    from flows.watch import load_gazetteer
+
+    _seed_alert(engine)
+    view = view_builder({}, {}, load_gazetteer(SEEDS_DIR / "gazetteer.yaml"))
+    with Session(engine) as session:
+        report = relay(session, Channels({"default": SecretStr(sink.url())}), view)
+    entities = report.sent[0].entities
+    assert any("الأسد" in e for e in entities), entities
+    assert any("مسير" in e for e in entities), "the weapon (a drone) is named"
+    assert "الأسد" in sink.deliveries[0].payload["message"]

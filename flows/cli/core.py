@@ -48,6 +48,8 @@ def _print_demo(report: dict) -> None:
                     f"«{alert['snippet']}»\n[blue]{alert['url']}[/]")
             if alert["also_reported_by"]:
                 body += f"\nalso reported by: {', '.join(alert['also_reported_by'])}"
+            if alert.get("entities"):
+                body += "\n[dim]" + "، ".join(alert["entities"]) + "[/]"
             console.print(Panel(body, title=f"{alert['kind']} · {alert['topic']}", title_align="right"))
         for error in wave["errors"]:
             err_console.print(f"[yellow]warning[/]: {error}")
