@@ -39,6 +39,11 @@ RobotsFetch = Callable[[str, int], Awaitable[tuple[int, bytes]]]
 _SHARED: dict[str, _Entry] = {}
 
 
+def clear_robots_cache() -> None:
+    """Forget every cached robots.txt (tests: a new local server may reuse an old one's port)."""
+    _SHARED.clear()
+
+
 class RobotsCache:
     def __init__(self, fetch: RobotsFetch, user_agent: str, ttl_s: float = 3600.0, *, namespace: str = "",
                  entries: dict[str, _Entry] | None = None) -> None:
