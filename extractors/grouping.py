@@ -30,12 +30,12 @@ VERBATIM_JACCARD = 0.5   # shingle Jaccard above which two articles are copies, 
 # Logistic weights over story_features.FEATURES, fitted by `uv run python bench/grouping.py --fit`
 # on the dev split of tests/data/stories/eval.jsonl.
 WEIGHTS: dict[str, float] = {
-    "bias": -3.3, "minhash": 0.0, "terms": 0.71, "title": 0.6, "entities": 1.48, "lead_entities": 3.49,
-    "title_entities": 0.26, "events": 0.27, "lead_events": 0.7, "place_conflict": -1.17, "main_place": 0.94, "title_missing": -1.31,
-    "numbers": 1.46, "facts": 1.16, "dates": 0.78, "hours": -3.97, "agency": 0.22, "topics": 0.0,
-    "cross_lang": -0.06, "cross_entities": 1.16,
+    "bias": -2.37, "minhash": 0.0, "terms": 0.91, "title": 0.66, "entities": 1.41, "lead_entities": 3.38,
+    "title_entities": 0.09, "events": 0.07, "lead_events": 0.22, "place_conflict": -1.1, "main_place": 1.01, "title_missing": -1.34,
+    "numbers": 1.22, "facts": 1.08, "dates": 0.45, "hours": -4.31, "agency": 0.23, "topics": 0.0,
+    "cross_lang": -0.06, "cross_entities": 1.05,
 }
-SAME_STORY_THRESHOLD = 0.72
+SAME_STORY_THRESHOLD = 0.8
 
 
 def _sigmoid(x: float) -> float:
