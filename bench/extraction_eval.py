@@ -8,7 +8,8 @@ there, the replay pages built from the seed articles (seeds/replay, truth from
 seeds/replay/_build/articles.yaml). Figures per system: title exact-match rate, date
 accuracy (the outlet's local day; a page with no date must give none), wrong dates (a
 date given that is not the truth: the figure that must stay 0), missing dates,
-text must-contain and must-not-contain rates, per outlet. Systems: rasid as shipped,
+text must-contain and must-not-contain rates, on the replay the share of body
+paragraphs that come out as lines of their own (not glued to others), per outlet. Systems: rasid as shipped,
 rasid with other trafilatura settings and with each of its fixes turned off, and plain
 trafilatura 2.3 defaults (its date is htmldate's).
 """
@@ -51,6 +52,7 @@ class Case:
     overrides: ExtractOverrides = field(default_factory=ExtractOverrides)
     is_article: bool = True
     nav: list[str] = field(default_factory=list)  # menu items: must never be a line of the text
+    whole_paragraphs: bool = False         # `contains` are whole paragraphs: each must be its own line
 
 
 @dataclass
@@ -110,7 +112,8 @@ def replay_cases(seeds: Path = SHARED / "seeds") -> list[Case]:
             a["published_dt"].date().isoformat(),
             [b["text"] for b in a["blocks"] if b["kind"] in ("p", "h", "quote")], boiler,
             instant=a["published_dt"], utc_offset_hours=outlet.utc_offset_hours if outlet else None,
-            overrides=outlet.extract if outlet else ExtractOverrides(), nav=OUTLETS[a["outlet"]]["nav"]))
+            overrides=outlet.extract if outlet else ExtractOverrides(), nav=OUTLETS[a["outlet"]]["nav"],
+            whole_paragraphs=True))
     return cases
 
 
@@ -151,12 +154,16 @@ def _count(case: Case, out: Outcome) -> dict:
     titles = {norm(case.title), *map(norm, case.title_variants)}
     checks_in = [norm(s) in text for s in case.contains] if case.is_article else []
     checks_out = [norm(s) not in text for s in case.excludes] if case.is_article else []
+    lines = {norm(line) for line in out.text.split("\n")}
     counts = {"pages": 1, "title_exact": int(norm(out.title) in titles),
               "date_right": int(out.date == case.date),
               "date_wrong": int(out.date is not None and out.date != case.date),
               "date_missing": int(out.date is None and case.date is not None),
               "contains": len(checks_in), "contains_found": sum(checks_in),
               "excludes": len(checks_out), "excludes_absent": sum(checks_out)}
+    if case.whole_paragraphs:
+        counts["paragraphs"] = len(case.contains)
+        counts["paragraphs_as_lines"] = sum(norm(s) in lines for s in case.contains)
     if case.instant is not None and out.gives_instant:
         counts["instants"] = 1
         counts["instant_exact"] = int(out.instant is not None and out.instant == case.instant)
@@ -170,6 +177,8 @@ def _rates(c: dict) -> dict:
              "missing_dates": c["date_missing"],
              "text_contains_rate": round(c["contains_found"] / c["contains"], 4) if c["contains"] else None,
              "text_excludes_ok_rate": round(c["excludes_absent"] / c["excludes"], 4) if c["excludes"] else None}
+    if c.get("paragraphs"):
+        rates["paragraph_lines_rate"] = round(c["paragraphs_as_lines"] / c["paragraphs"], 4)
     if c.get("instants"):
         rates["exact_instant_rate"] = round(c["instant_exact"] / c["instants"], 4)
     return rates
@@ -195,6 +204,7 @@ VARIANTS: dict[str, Callable[[], object]] = {
     "rasid_with_comments": lambda: _patched(article_text, "TRAFILATURA_SETTINGS", _settings(include_comments=True)),
     "rasid_without_lead_fix": lambda: _patched(article_text, "lead_paragraph", lambda *a: None),
     "rasid_without_line_filters": lambda: _patched(article_text, "tidy", lambda text, *a: text),
+    "rasid_keeping_layout_tables": lambda: _patched(article_text, "without_layout_tables", lambda page: page),
 }
 
 

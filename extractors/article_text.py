@@ -1,5 +1,6 @@
 """The main text of an article page: trafilatura, then the fixes measured on Arabic pages.
 
+- Layout tables are unwrapped first (see `without_layout_tables`).
 - An outlet's `body_xpath` (outlets.yaml) wins when it matches; a template change that
   makes it match nothing falls back to generic extraction instead of an empty text.
 - The lead (standfirst) that outlets put in a "description"/"lead" block between the
@@ -30,6 +31,9 @@ TRAFILATURA_SETTINGS = {"include_comments": False, "include_tables": True, "favo
 _LEAD_CLASS = re.compile(r"(?:^|[-_\s])(?:lead|intro|excerpt|standfirst|summary|sapo|chapo|description)(?:$|[-_\s])",
                          re.I)
 _LEAD_CHARS = (30, 1200)
+_BLOCK_INSIDE = "[.//p or .//div or .//h1 or .//h2 or .//h3]"
+_LAYOUT_CELLS = f"./tr/td{_BLOCK_INSIDE} | ./*/tr/td{_BLOCK_INSIDE}"
+_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
 _LEAD_SCAN_ELEMENTS = 400
 _OUTSIDE_ARTICLE = {"nav", "aside", "footer", "header", "form"}
 _BOILERPLATE_LINE = re.compile(
@@ -51,13 +55,32 @@ def main_text(page: str, tree: lxml_html.HtmlElement, url: str | None, overrides
         text = _xpath_text(tree, overrides.body_xpath)
     if not text:
         fast = len(page) > _FAST_ABOVE_CHARS
-        document = bare_extraction(page, url=url, fast=fast, **TRAFILATURA_SETTINGS)
+        document = bare_extraction(without_layout_tables(page), url=url, fast=fast, **TRAFILATURA_SETTINGS)
         text = document.text if document is not None and document.text else ""
         lead = lead_paragraph(headline, text)
         if lead:
             text = f"{lead}\n{text}"
     title = clean(headline.text_content()) if headline is not None else None
     return tidy(text, overrides.drop_patterns, title)
+
+
+def without_layout_tables(page: str) -> lxml_html.HtmlElement | str:
+    """The page with layout tables (cells that hold paragraphs or headings) turned into divs.
+
+    trafilatura flattens a table into one "| … |" line: on old table-layout sites
+    (Baghdad Today's template) the whole article became one line with the headline and
+    byline glued to the first paragraph. Data tables (cells of plain text) are kept.
+    """
+    try:
+        doc = lxml_html.document_fromstring(page)
+    except (etree.ParserError, ValueError):
+        return page
+    layout = [t for t in doc.iter("table") if t.xpath(_LAYOUT_CELLS)]
+    owned = [el for table in layout for el in table.iter(*_TABLE_PARTS)
+             if el is table or (el.tag != "table" and next(el.iterancestors("table"), None) is table)]
+    for el in owned:
+        el.tag = "div"
+    return doc
 
 
 def lead_paragraph(headline: Any | None, text: str) -> str | None:
@@ -73,9 +96,15 @@ def lead_paragraph(headline: Any | None, text: str) -> str | None:
         if el.tag == "meta" or not (el.get("itemprop") == "description" or _LEAD_CLASS.search(marker)):
             continue
         lead = clean(el.text_content())
-        if _LEAD_CHARS[0] <= len(lead) <= _LEAD_CHARS[1] and lead[:60] not in flat and _in_article(el):
+        if _LEAD_CHARS[0] <= len(lead) <= _LEAD_CHARS[1] and not _already_in(el, flat) and _in_article(el):
             return lead
     return None
+
+
+def _already_in(el: Any, flat: str) -> bool:
+    """Any sizeable piece of the block is in the text already (a summary kept as bullets)."""
+    pieces = [clean(t) for t in el.itertext()]
+    return any(piece[:60] in flat for piece in pieces if len(piece) >= 20) or clean(el.text_content())[:60] in flat
 
 
 def _in_article(el: Any) -> bool:

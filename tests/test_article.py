@@ -258,3 +258,32 @@ def test_placeholder_dates_are_not_publication_dates():
     feed = datetime(2024, 5, 1, tzinfo=timezone.utc)
     article = extract_article(html, "https://example.org/1970/01/01/x", feed_date=feed)
     assert (article.date_source, article.published) == ("feed", feed)
+
+
+def test_layout_tables_keep_paragraphs_apart_and_data_tables_stay():
+    paragraphs = [f"الفقرة رقم {i} من نص الخبر، وفيها ما يكفي من الكلمات لتعد فقرة حقيقية في المتن." for i in range(5)]
+    html = ("<html><head><meta property='og:title' content='عنوان الخبر في الجدول'></head><body><table><tr>"
+            "<td class='main'><h1>عنوان الخبر في الجدول</h1><div class='date'>3 شباط 2025 - 10:12</div>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "<table><tr><th>المحافظة</th><th>المقاعد</th></tr><tr><td>بغداد</td><td>69</td></tr></table>"
+            "</td><td class='side'><ul><li><a href='/a'>خبر جانبي</a></li></ul></td></tr></table></body></html>")
+    article = extract_article(html)
+    lines = article.text.split("\n")
+    assert all(p in lines for p in paragraphs)
+    assert "بغداد" in article.text and "69" in article.text
+    assert article.date_source == "byline"
+
+
+def test_lead_fix_adds_a_missing_lead_once_and_never_duplicates_a_summary():
+    body = "".join(f"<p>فقرة {i} من متن الخبر وهي طويلة بما يكفي لتكون جزءا من النص الرئيسي المستخرج.</p>"
+                   for i in range(6))
+    head = "<html><head><meta property='og:title' content='عنوان الخبر الرئيسي'></head><body><article>"
+    lead = "هذا هو الموجز الذي يضعه الموقع تحت العنوان ولا يظهر في المتن نفسه أبدا."
+    page = (head + f"<h1>عنوان الخبر الرئيسي</h1><div itemprop='description' class='lead'>{lead}</div>"
+            + body + "</article></body></html>")
+    text = extract_article(page).text
+    assert text.count(lead) == 1 and text.index(lead) == 0
+    summary = ("<div class='summary'><button>اظهر الملخص</button><ul><li>النقطة الأولى من الملخص الذي كتبه المحرر"
+               "</li><li>النقطة الثانية من الملخص الذي كتبه المحرر</li></ul></div>")
+    text = extract_article(head + "<h1>عنوان الخبر الرئيسي</h1>" + summary + body + "</article></body></html>").text
+    assert text.count("النقطة الأولى من الملخص") <= 1
