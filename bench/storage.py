@@ -59,12 +59,13 @@ def load_docs() -> list[dict]:
 def make_articles(count: int, seed: int = 7):
     """(NewArticle, matches, signature) per article, prepared outside the timed part."""
     from flows.settings import Settings
-    from flows.watch import load_lists, load_topics
+    from flows.watch import load_gazetteer, load_lists, load_topics
     from extractors.matcher import TopicMatcher
 
     settings = Settings()
     lists = load_lists(settings.lists_file)
     matcher = TopicMatcher.compile(load_topics(settings.topics_dir, lists)[0], lists)
+    gazetteer = load_gazetteer(settings.gazetteer_file)
     docs, rng = load_docs(), random.Random(seed)
     sentences = [s.strip() + "." for d in docs for s in d["text"].split(".") if len(s.strip()) > 30]
     prepared = []
@@ -78,7 +79,7 @@ def make_articles(count: int, seed: int = 7):
             lang="ar")
         matches = matcher.match(article.title, body)
         signature = story_signature(article.title, body, published=published, topics=[m.topic_id for m in matches],
-                                    lang="ar")
+                                    lang="ar", gazetteer=gazetteer)
         prepared.append((article, matches, signature))
     return prepared
 
@@ -137,28 +138,36 @@ def bench_insert(url: str, prepared) -> dict:
             "bytes_per_article_by_table": per_table}
 
 
-def bulk_insert(engine, start: int, stop: int) -> None:
-    """Minimal article rows, fast: executemany on SQLite, COPY on PostgreSQL."""
+def bulk_insert(engine, start: int, stop: int, titles: list[str]) -> None:
+    """Articles with headlines only and their search rows, fast: executemany on SQLite, COPY on PostgreSQL."""
     now = datetime.now(timezone.utc)
-    rows = [(f"https://bulk.example/{i}", f"outlet{i % 50}", f"title {i}", f"{i:064x}", now, now - timedelta(hours=i))
-            for i in range(start, stop)]
+    terms = {title: search.index_terms(title, None) for title in titles}
+    rows = [(i + 1, f"https://bulk.example/{i}", f"outlet{i % 50}", titles[i % len(titles)], f"{i:064x}", now,
+             now - timedelta(hours=i)) for i in range(start, stop)]
+    words = [(row[0], terms[row[3]]) for row in rows]
+    columns = "id, url, outlet_id, title, content_hash, fetched, published"
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
         if engine.dialect.name == "postgresql":
-            with cur.copy("COPY articles (url, outlet_id, title, content_hash, fetched, published) FROM STDIN") as copy:
+            with cur.copy(f"COPY articles ({columns}) FROM STDIN") as copy:
                 for row in rows:
+                    copy.write_row(row)
+            with cur.copy("COPY article_search (article_id, terms) FROM STDIN") as copy:
+                for row in words:
                     copy.write_row(row)
         else:
             cur.execute("BEGIN IMMEDIATE")
-            cur.executemany("INSERT INTO articles (url, outlet_id, title, content_hash, fetched, published) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", [(*r[:4], r[4].isoformat(), r[5].isoformat()) for r in rows])
+            cur.executemany(f"INSERT INTO articles ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [(*r[:5], r[5].isoformat(), r[6].isoformat()) for r in rows])
+            cur.executemany("INSERT INTO article_search (article_id, terms) VALUES (?, ?)", words)
         raw.commit()
     finally:
         raw.close()
     if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE articles")
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE articles")
+            conn.exec_driver_sql("ANALYZE article_search")
 
 
 def time_lookups(engine, archived: int, rng: random.Random) -> dict:
@@ -178,22 +187,39 @@ def time_lookups(engine, archived: int, rng: random.Random) -> dict:
             "p95_ms": round(1000 * samples[int(0.95 * len(samples))], 3)}
 
 
-def bench_lookup(url: str, sizes: list[int]) -> list[dict]:
-    engine = init_db(url)
-    out, stored, rng = [], 0, random.Random(11)
-    for size in sizes:
-        bulk_insert(engine, stored, size)
-        stored = size
-        out.append(time_lookups(engine, size, rng))
+def time_search(engine, archived: int) -> dict:
+    """Search at this archive size: a frequent word, a rare phrase, and the catch-up check with nothing to do."""
+    out: dict = {"archived": archived}
+    with Session(engine) as session:
+        for name, query in (("frequent_word_ms", "العراق"), ("rare_phrase_ms", '"اللجنة العسكرية العليا"'),
+                            ("prefix_or_ms", "انسحاب* OR withdraw*")):
+            search.search(session, query, limit=20)          # warm the caches once
+            started = time.perf_counter()
+            result = search.search(session, query, limit=20)
+            out[name] = round(1000 * (time.perf_counter() - started), 1)
+            out[name.replace("_ms", "_candidates")] = result.candidates
+        started = time.perf_counter()
+        search.sync_index(session)
+        out["catch_up_noop_ms"] = round(1000 * (time.perf_counter() - started), 1)
     return out
+
+
+def bench_lookup(url: str, sizes: list[int]) -> dict:
+    engine = init_db(url)
+    titles = [doc["title"] for doc in load_docs() if doc["title"]]
+    lookups, stored, rng = [], 0, random.Random(11)
+    for size in sizes:
+        bulk_insert(engine, stored, size, titles)
+        stored = size
+        lookups.append(time_lookups(engine, size, rng))
+    return {"lookup": lookups, "search": time_search(engine, stored)}
 
 
 def run_backend(name: str, make_url, prepared, sizes) -> dict:
     with make_url() as url:
         insert = bench_insert(url, prepared)
     with make_url() as url:
-        lookup = bench_lookup(url, sizes)
-    return {"backend": name, "insert": insert, "lookup": lookup}
+        return {"backend": name, "insert": insert, **bench_lookup(url, sizes)}
 
 
 class _SqliteUrl:

@@ -58,7 +58,8 @@ def _iso(value: datetime | None) -> str | None:
     return _utc(value).isoformat() if value else None
 
 
-def iter_export(session: Session, where: ArchiveFilter = ArchiveFilter(), batch: int = 500) -> Iterator[ExportedArticle]:
+def iter_export(session: Session, where: ArchiveFilter = ArchiveFilter(),
+                batch: int = 500) -> Iterator[ExportedArticle]:
     """Articles in storage order (oldest id first) with their matches, `batch` at a time.
 
     Each batch is read in its own short transaction, so a long export never holds

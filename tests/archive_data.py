@@ -67,8 +67,11 @@ def store_docs(url: str, docs=DOCS) -> dict[str, int]:
     from extractors.matcher import TopicMatcher
     from extractors.topics import Topic
     from storage.db import init_db
+    from flows.settings import SEEDS_DIR
+    from flows.watch import load_gazetteer
     from storage.repo import NewArticle, store_article
 
+    gazetteer = load_gazetteer(SEEDS_DIR / "gazetteer.yaml")
     matcher = TopicMatcher.compile([Topic(id="withdrawal", title="انسحاب", query=WITHDRAWAL)])
     engine = init_db(url)
     ids = {}
@@ -80,7 +83,7 @@ def store_docs(url: str, docs=DOCS) -> dict[str, int]:
                 content_hash=hashlib.sha256(f"{doc.title}\n{doc.text}".encode()).hexdigest(),
                 published=published(doc), lang=doc.lang)
             signature = story_signature(doc.title, doc.text, published=published(doc),
-                                        topics=[m.topic_id for m in matches], lang=doc.lang)
+                                        topics=[m.topic_id for m in matches], lang=doc.lang, gazetteer=gazetteer)
             outcome = store_article(session, article, matches, signature, {})
             assert outcome.created
             ids[doc.key] = outcome.article_id
