@@ -106,7 +106,7 @@ def prepare_html(html: str, max_chars: int) -> str:
     if len(html) > max_chars * _REFUSE_FACTOR:
         raise PermanentError(f"page is {len(html):,} characters, more than {_REFUSE_FACTOR}× the "
                              f"{max_chars:,} cap: refused (raise max_chars if this outlet's pages are that big)")
-    return trim(_XML_DECLARATION.sub("", _NOISE.sub(" ", html)), max_chars)
+    return trim(_XML_DECLARATION.sub("", _NOISE.sub(" ", html)).replace("\x00", ""), max_chars)
 
 
 def trim(page: str, limit: int) -> str:

@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from extractors.article import ExtractedArticle, extract_article, prepare_html
@@ -287,3 +289,18 @@ def test_lead_fix_adds_a_missing_lead_once_and_never_duplicates_a_summary():
                "</li><li>النقطة الثانية من الملخص الذي كتبه المحرر</li></ul></div>")
     text = extract_article(head + "<h1>عنوان الخبر الرئيسي</h1>" + summary + body + "</article></body></html>").text
     assert text.count("النقطة الأولى من الملخص") <= 1
+
+
+_HTML_PIECES = ["<html>", "<head>", "<body>", "</body>", "<h1>", "</h1>", "<p>", "</p>", "<table><tr><td>",
+                "</td></tr></table>", "<meta property='article:published_time' content='", "'>", "<!--", "-->",
+                "<script type='application/ld+json'>", "</script>", "{\"datePublished\": \"", "\"}", "\x00",
+                "<?xml version='1.0' encoding='utf-8'?>", "12 شباط 2025", "منذ 3 ساعات", "2024-13-45T99:99",
+                "١٤٠٢/٠٨/١٥", "خبر", "رويترز", " ", "\n", "<time datetime='", "<div class='lead'>", "</div>"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(_HTML_PIECES), max_size=30).map("".join))
+def test_any_markup_gives_a_result_never_an_exception(html):
+    article = extract_article(html, "https://example.org/2024/02/30/x")
+    assert isinstance(article.text, str) and "\x00" not in article.text
+    assert article.published is None or article.published.tzinfo is not None
