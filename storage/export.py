@@ -8,6 +8,8 @@ Spreadsheets need two things to show Arabic CSV properly: a UTF-8 byte order mar
 Excel reads the file as the local code page) and fields with line breaks quoted (the
 csv module does that). Cells that begin with = + - @ are prefixed with ' so a
 spreadsheet shows a hostile headline as text instead of running it as a formula.
+Excel holds at most 32,767 characters in a cell and spills the rest of a longer one
+into the rows below, so longer CSV cells are cut (the JSONL export keeps everything).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ BOM = "\ufeff"
 CSV_COLUMNS = ("article_id", "published_utc", "outlet", "title", "url", "story_id", "topic", "terms", "snippet",
                "lang", "agency", "date_source", "fetched_utc", "text")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL = 32_000
+CUT_MARK = " […]"
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ def _sheet_time(value: datetime | None) -> str:
 def _cell(value) -> object:
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return value if len(value) <= MAX_CELL else value[:MAX_CELL - len(CUT_MARK)] + CUT_MARK

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from archive_data import DOCS, NOW, archive, store_docs, Doc, db_url  # noqa: F401 - archive, db_url are fixtures
 from flows.cli import app
 from storage.db import open_db
-from storage.export import CSV_COLUMNS, iter_export, write_csv
+from storage.export import CSV_COLUMNS, iter_export, write_csv, write_jsonl
 from storage.search import ArchiveFilter
 
 runner = CliRunner()
@@ -72,14 +72,19 @@ def test_csv_without_bom_and_filters(archive):
     assert beta == sorted(ids[key] for key, doc in BY_KEY.items() if doc.outlet == "beta")
 
 
-def test_csv_neutralizes_formulas_in_hostile_titles(db_url, tmp_path):  # noqa: F811
-    ids = store_docs(db_url, [Doc("hostile", "alpha", 1, '=HYPERLINK("http://127.0.0.1/x","انقر")', "نص قصير.")])
+def test_csv_neutralizes_formulas_and_fits_spreadsheet_cells(db_url, tmp_path):  # noqa: F811
+    long_text = "كلمة " * 10_000                              # 50,000 characters: over Excel's cell limit
+    ids = store_docs(db_url, [Doc("hostile", "alpha", 1, '=HYPERLINK("http://127.0.0.1/x","انقر")', long_text)])
     buffer = io.StringIO(newline="")
     with open_db(db_url) as session:
         write_csv(iter_export(session), buffer)
+        jsonl = io.StringIO()
+        write_jsonl(iter_export(session), jsonl)
     row = next(csv.DictReader(io.StringIO(buffer.getvalue(), newline="")))
     assert int(row["article_id"]) == ids["hostile"]
     assert row["title"] == "'" + '=HYPERLINK("http://127.0.0.1/x","انقر")'
+    assert len(row["text"]) <= 32_767 and row["text"].endswith("[…]")
+    assert json.loads(jsonl.getvalue())["text"] == long_text    # JSONL keeps the whole body
 
 
 def test_usage_errors(archive):

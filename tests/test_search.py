@@ -107,6 +107,18 @@ def test_articles_stored_before_the_index_are_caught_up_once(db_url):  # noqa: F
         assert [h.article_id for h in search(session, "أربيل").hits] == [ids["persian"]]
 
 
+def test_cli_reindex_rebuilds_every_row(db_url):  # noqa: F811
+    ids = store_docs(db_url, DOCS[:3])
+    with open_db(db_url) as session:
+        sync_index(session)                                  # every article has its row (hook or catch-up)
+        session.execute(ArticleSearch.__table__.update().values(terms="stale"))
+    assert found(db_url, "أربيل") == []                       # a stale index hides the article
+    result = runner.invoke(app, ["db", "reindex", "--database-url", db_url])
+    assert result.exit_code == 0, result.output
+    assert "indexed 3 article(s)" in result.stdout
+    assert found(db_url, "أربيل") == [ids["persian"]]
+
+
 def test_index_hook_writes_in_the_callers_transaction(db_url):  # noqa: F811
     ids = store_docs(db_url, DOCS[:1])
     engine = init_db(db_url)

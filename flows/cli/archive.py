@@ -79,13 +79,15 @@ def search(
                           "full_scan": result.full_scan}, ensure_ascii=False, indent=2))
         return
     for hit in result.hits:
-        when = f"{hit.published:%Y-%m-%d %H:%M}" if hit.published else "undated"
+        when = f"{hit.published:%Y-%m-%d %H:%M} UTC" if hit.published else "undated"
         topics = f"  [{', '.join(hit.topics)}]" if hit.topics else ""
         console.print(f"[bold]{hit.title}[/]", highlight=False)
         console.print(f"  {when} · {hit.outlet_id}{topics}", highlight=False, markup=False)
         console.print(f"  {hit.marked}", highlight=False, markup=False)
         console.print(f"  {hit.url}\n", highlight=False, markup=False, soft_wrap=True)
     scan = " (no word the index could require: every article in range was read)" if result.full_scan else ""
+    if result.indexed:
+        err_console.print(f"indexed {result.indexed} article(s) stored without a search row first", highlight=False)
     err_console.print(f"{len(result.hits)} article(s); {result.candidates} candidate(s) from the index, "
                       f"{result.checked} checked by the matcher{scan}", highlight=False)
 
