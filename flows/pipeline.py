@@ -54,9 +54,10 @@ class OutletReport:
 class PollContext:
     """What every outlet's poll shares; a plain class so Prefect does not walk into it."""
 
-    def __init__(self, settings, engine: Engine, fetcher: Fetcher, matcher, policies: Mapping[str, repo.TopicPolicy]):
+    def __init__(self, settings, engine: Engine, fetcher: Fetcher, matcher, policies: Mapping[str, repo.TopicPolicy],
+                 gazetteer=None):
         self.settings, self.engine, self.fetcher = settings, engine, fetcher
-        self.matcher, self.policies = matcher, policies
+        self.matcher, self.policies, self.gazetteer = matcher, policies, gazetteer
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ async def _fetch(fetcher: Fetcher, item: FeedItem, report: OutletReport) -> Fetc
 
 async def _process(ctx: PollContext, outlet: Outlet, item: FeedItem, page: FetchResult, report: OutletReport) -> None:
     try:
-        prepared = prepare(ctx.matcher, outlet, item, page)
+        prepared = prepare(ctx.matcher, outlet, item, page, ctx.gazetteer)
         outcome = await asyncio.to_thread(_store, ctx, prepared)
     except RasidError as exc:
         report.failed += 1
@@ -135,7 +136,7 @@ async def _process(ctx: PollContext, outlet: Outlet, item: FeedItem, page: Fetch
                             "url": prepared.article.url, "new_story": outcome.new_story} for m in prepared.matches]
 
 
-def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult) -> Prepared:
+def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazetteer=None) -> Prepared:
     """The pure stages for one page: extract, match, sign. The feed's title/date/summary are fallbacks."""
     extracted = extract_article(page.text or "", page.final_url, feed_date=item.published,
                                 overrides=outlet.extract, utc_offset_hours=outlet.utc_offset_hours)
@@ -150,7 +151,7 @@ def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult) -> Prepa
         author=extracted.author, agency=extracted.agency)
     matches = matcher.match(title, text)
     signature = story_signature(title, text, published=article.published, agency=article.agency,
-                                topics=[m.topic_id for m in matches], lang=article.lang)
+                                topics=[m.topic_id for m in matches], lang=article.lang, gazetteer=gazetteer)
     return Prepared(article, tuple(matches), signature)
 
 

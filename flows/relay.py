@@ -133,7 +133,5 @@ def format_local(published, offset_minutes: int | None) -> str:
 
 def views_for(settings, watch) -> Callable[[outbox.ClaimedAlert], AlertView]:
     """The view builder of a configured watch: outlet names, topic titles, the gazetteer."""
-    from flows.watch import load_gazetteer
-
     return view_builder({o.id: o.name for o in watch.outlets}, {t.id: t.title for t in watch.topics},
-                        load_gazetteer(settings.gazetteer_file))
+                        watch.gazetteer)

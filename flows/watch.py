@@ -20,6 +20,7 @@ class Watch:
     topics: tuple  # extractors.topics.Topic
     lists: dict
     errors: tuple[str, ...]
+    gazetteer: object = None  # extractors.entities.Gazetteer
 
     def matcher(self):
         from extractors.matcher import TopicMatcher
@@ -81,4 +82,5 @@ def load_watch(settings: Settings) -> Watch:
     outlets = load_outlets(settings.outlets_file)
     lists = load_lists(settings.lists_file)
     topics, errors = load_topics(settings.topics_dir, lists)
-    return Watch(outlets=outlets, topics=topics, lists=lists, errors=errors)
+    return Watch(outlets=outlets, topics=topics, lists=lists, errors=errors,
+                 gazetteer=load_gazetteer(settings.gazetteer_file))

@@ -36,8 +36,10 @@ def _db(settings):
 
 
 def _alerted_urls(settings):
+    """Instant alerts (new developments and updates) as (url, topic, status)."""
     with _db(settings) as s:
-        rows = s.exec(select(Article.url, Alert.topic_id, Alert.status).where(Alert.article_id == Article.id)).all()
+        rows = s.exec(select(Article.url, Alert.topic_id, Alert.status).where(
+            Alert.article_id == Article.id, Alert.kind != "digest")).all()
     return rows
 
 
