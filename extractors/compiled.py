@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import ahocorasick
 
 from extractors.errors import ConfigError
 from extractors.query import And, ListRef, Near, Node, Not, Or, QuerySyntaxError, Term, Title, Word, parse_query
-from extractors.query import term_from_text
+from extractors.query import MAX_PHRASE_WORDS, term_from_text
 from extractors.topics import Topic
 
 BODY = 1_000_000     # body token positions start here, so no phrase or NEAR spans title and body
@@ -46,13 +46,17 @@ class TermHits(dict):
     terms that hit (a phrase's words may be apart), enough to skip topics that cannot match.
     """
 
-    def __init__(self, terms: tuple[tuple[int, ...], ...], word_terms: tuple[tuple[int, ...], ...],
+    def __init__(self, terms: tuple[tuple[int, ...], ...], word_terms: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...],
                  word_hits: dict[int, list[int]]) -> None:
         super().__init__()
         self.terms, self.word_hits = terms, word_hits
         self.found: set[int] = set()
         for word in word_hits:
-            self.found.update(word_terms[word])
+            single, phrases = word_terms[word]
+            self.found.update(single)
+            for term in phrases:
+                if all(w in word_hits for w in terms[term]):
+                    self.found.add(term)
 
     def __missing__(self, term: int) -> list[tuple[int, int]]:
         words = self.terms[term]
@@ -66,52 +70,144 @@ class TermHits(dict):
         return spans
 
 
-def evaluate(node, hits: TermHits, title_only: bool) -> list[Span] | None:
-    """None if the node is false; else the hit spans that make it true (empty for a true NOT)."""
-    if isinstance(node, AnyOf):
-        spans = [(s, e, node.labels[term], 1) for term in node.labels.keys() & hits.found
-                 for s, e in hits[term] if not title_only or s < BODY]
-        return spans or None
-    if isinstance(node, Leaf):
-        if node.term not in hits.found:
-            return None
-        spans = [(s, e, node.label, 1) for s, e in hits[node.term] if not title_only or s < BODY]
-        return spans or None
+Evaluator = Callable[[TermHits, bool], "list | None"]
+Test = Callable[[TermHits, bool], bool]
+
+
+def truth(node) -> Test:
+    """A function (hits, title_only) -> does the node hold? Positions are only gathered under NEAR,
+    and a NEAR stops at its first close pair, so the many topics that do not match cost little."""
+    if isinstance(node, (AnyOf, Leaf)):
+        terms = (node.labels if isinstance(node, AnyOf) else {node.term: node.label}).keys()
+        return lambda hits, title_only: any(hits[t] if not title_only else any(s < BODY for s, _ in hits[t])
+                                            for t in terms & hits.found)
     if isinstance(node, And):
-        out: list[Span] = []
-        for child in node.children:
-            spans = evaluate(child, hits, title_only)
+        children = [truth(child) for child in node.children]
+        return lambda hits, title_only: all(child(hits, title_only) for child in children)
+    if isinstance(node, Or):
+        children = [truth(child) for child in node.children]
+        return lambda hits, title_only: any(child(hits, title_only) for child in children)
+    if isinstance(node, Not):
+        child = truth(node.child)
+        return lambda hits, title_only: not child(hits, title_only)
+    if isinstance(node, Near):
+        left, right, distance = evaluator(node.left, False), evaluator(node.right, False), node.distance
+        return lambda hits, title_only: _close(left(hits, title_only), right(hits, title_only), distance)
+    if isinstance(node, Title):
+        child = truth(node.child)
+        return lambda hits, title_only: child(hits, True)
+    raise TypeError(f"not a compiled node: {node!r}")
+
+
+def _close(left: list | None, right: list | None, distance: int) -> bool:
+    """Is some span of `left` within `distance` tokens of some span of `right`?"""
+    if not left or not right:
+        return False
+    right = sorted(right)
+    right_starts = [span[0] for span in right]
+    for span in left:
+        lo = bisect_left(right_starts, span[0] - distance - MAX_PHRASE_WORDS)
+        hi = bisect_right(right_starts, span[1] + distance)
+        if any(max(other[0] - span[1], span[0] - other[1], 0) <= distance for other in right[lo:hi]):
+            return True
+    return False
+
+
+def evaluator(node, labeled: bool = True) -> Evaluator:
+    """A function (hits, title_only) -> None if the node is false, else the spans that make it true.
+
+    Built once per topic as closures, so matching an article does no type dispatch. Unlabeled
+    evaluators return bare (first, last) spans, for NEAR inside NEAR; labeled ones return Spans
+    with the term as written, for the few topics that match.
+    """
+    if isinstance(node, (AnyOf, Leaf)):
+        labels = node.labels if isinstance(node, AnyOf) else {node.term: node.label}
+        return _any_of(labels) if labeled else _any_of_bare(labels.keys())
+    if isinstance(node, And):
+        return _all_of([evaluator(child, labeled) for child in node.children])
+    if isinstance(node, Or):
+        return _one_of([evaluator(child, labeled) for child in node.children])
+    if isinstance(node, Not):
+        child = truth(node.child)
+        return lambda hits, title_only: None if child(hits, title_only) else []
+    if isinstance(node, Near):
+        left, right, distance = evaluator(node.left, labeled), evaluator(node.right, labeled), node.distance
+        return lambda hits, title_only: _near(left(hits, title_only), right(hits, title_only), distance, labeled)
+    if isinstance(node, Title):
+        child = evaluator(node.child, labeled)
+        return lambda hits, title_only: child(hits, True)
+    raise TypeError(f"not a compiled node: {node!r}")
+
+
+def _any_of(labels: dict[int, str]) -> Evaluator:
+    terms = labels.keys()
+
+    def run(hits: TermHits, title_only: bool):
+        found = terms & hits.found
+        if not found:
+            return None
+        spans = [(s, e, labels[term], 1) for term in found for s, e in hits[term] if not title_only or s < BODY]
+        return spans or None
+    return run
+
+
+def _any_of_bare(terms) -> Evaluator:
+    def run(hits: TermHits, title_only: bool):
+        found = terms & hits.found
+        if not found:
+            return None
+        spans = [span for term in found for span in hits[term]]
+        if title_only:
+            spans = [span for span in spans if span[0] < BODY]
+        return spans or None
+    return run
+
+
+def _all_of(children: list[Evaluator]) -> Evaluator:
+    def run(hits: TermHits, title_only: bool):
+        out: list = []
+        for child in children:
+            spans = child(hits, title_only)
             if spans is None:
                 return None
             out += spans
         return out
-    if isinstance(node, Or):
-        results = [evaluate(child, hits, title_only) for child in node.children]
-        true = [spans for spans in results if spans is not None]
-        return [span for spans in true for span in spans] if true else None
-    if isinstance(node, Not):
-        return [] if evaluate(node.child, hits, title_only) is None else None
-    if isinstance(node, Near):
-        return _near(evaluate(node.left, hits, title_only), evaluate(node.right, hits, title_only), node.distance)
-    if isinstance(node, Title):
-        return evaluate(node.child, hits, True)
-    raise TypeError(f"not a compiled node: {node!r}")
+    return run
 
 
-def _near(left: list[Span] | None, right: list[Span] | None, distance: int) -> list[Span] | None:
-    """Spans of either side that have a span of the other side within `distance` tokens."""
+def _one_of(children: list[Evaluator]) -> Evaluator:
+    def run(hits: TermHits, title_only: bool):
+        out, true = [], False
+        for child in children:
+            spans = child(hits, title_only)
+            if spans is not None:
+                out += spans
+                true = True
+        return out if true else None
+    return run
+
+
+def _near(left: list | None, right: list | None, distance: int, labeled: bool) -> list | None:
+    """Spans of either side that have a span of the other side within `distance` tokens.
+
+    Labeled spans that satisfied the NEAR get weight 2 (the snippet prefers them).
+    """
     if not left or not right:
         return None
     left, right = sorted(left), sorted(right)
-    keep: set[Span] = set()
+    keep: set = set()
     right_starts = [span[0] for span in right]
     for span in left:
-        lo = bisect_left(right_starts, span[0] - distance - 16)
+        lo = bisect_left(right_starts, span[0] - distance - MAX_PHRASE_WORDS)
         hi = bisect_right(right_starts, span[1] + distance)
         for other in right[lo:hi]:
             if max(other[0] - span[1], span[0] - other[1], 0) <= distance:
-                keep.add(span[:3] + (2,))
-                keep.add(other[:3] + (2,))
+                if labeled:
+                    keep.add(span[:3] + (2,))
+                    keep.add(other[:3] + (2,))
+                else:
+                    keep.add(span)
+                    keep.add(other)
     return sorted(keep) or None
 
 
@@ -174,7 +270,7 @@ class Builder:
         required = tuple(requirements(tree))
         for term in min(required, key=len):       # a topic is only looked at when its rarest need is met
             self.term_topics.setdefault(term, set()).add(self.topic_index)
-        return tree, required
+        return (truth(tree), evaluator(tree)), required
 
     def compile_node(self, node: Node):
         if isinstance(node, Term):
@@ -214,10 +310,10 @@ class Builder:
             automaton.add_word(_START + word.form + ("" if word.prefix else _END), word_id)
         if self.words:
             automaton.make_automaton()
-        word_terms: list[list[int]] = [[] for _ in self.words]
+        # word -> (one-word terms it is, phrases it starts): a phrase can only hit where its first word does
+        word_terms: list[tuple[list[int], list[int]]] = [([], []) for _ in self.words]
         for word_ids, term_id in self.terms.items():
-            for word_id in set(word_ids):
-                word_terms[word_id].append(term_id)
+            word_terms[word_ids[0]][len(word_ids) > 1].append(term_id)
         terms = tuple(word_ids for word_ids, _ in sorted(self.terms.items(), key=lambda item: item[1]))
         term_topics = tuple(tuple(sorted(self.term_topics.get(t, ()))) for t in range(len(terms)))
-        return terms, automaton, tuple(tuple(w) for w in word_terms), term_topics
+        return terms, automaton, tuple((tuple(a), tuple(b)) for a, b in word_terms), term_topics

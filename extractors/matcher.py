@@ -11,12 +11,13 @@ Positions and snippets refer to the document `title + "\\n" + text`.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping, Sequence
 
 from extractors.arabic import normalize, word_spans
-from extractors.compiled import _END, _START, BODY, Builder, Span, TermHits, evaluate
+from extractors.compiled import _END, _START, BODY, Builder, Span, TermHits
 from extractors.snippets import Hit, build_snippet, mark, sentence_bounds
 from extractors.stemming import token_forms
 from extractors.topics import Topic
@@ -50,6 +51,7 @@ class TopicMatcher:
     """Match many topics against articles; build once with compile(), reuse for every article."""
 
     def __init__(self, topics: tuple[Topic, ...], trees: tuple, required: tuple, builder: Builder) -> None:
+        """trees: per topic (does it match?, why) evaluators; required: per topic, term sets that must each hit."""
         self.topics, self._trees, self._required = topics, trees, required
         self._terms, self._automaton, self._word_terms, self._term_topics = builder.finish()
         self._word_ids: dict[str, tuple[int, ...]] = {}   # normalized word -> automaton hits, filled as seen
@@ -77,7 +79,10 @@ class TopicMatcher:
         for index in candidates:
             if any(group.isdisjoint(hit_terms) for group in self._required[index]):
                 continue
-            spans = evaluate(self._trees[index], hits, title_only=False)
+            holds, explain = self._trees[index]
+            if not holds(hits, False):
+                continue
+            spans = explain(hits, False)
             if not spans:
                 continue
             bounds = bounds if bounds is not None else sentence_bounds(document)
@@ -93,7 +98,7 @@ class TopicMatcher:
         known = self._word_ids
         if len(known) > _MAX_KNOWN_WORDS:
             known.clear()
-        found: dict[int, list[int]] = {}
+        found: defaultdict[int, list[int]] = defaultdict(list)
         for index, (_, _, word) in enumerate(tokens):
             ids = known.get(word)
             if ids is None:
@@ -101,8 +106,8 @@ class TopicMatcher:
             if ids:
                 position = index if index < title_tokens else index - title_tokens + BODY
                 for word_id in ids:
-                    found.setdefault(word_id, []).append(position)
-        return found
+                    found[word_id].append(position)
+        return dict(found)
 
 
 def _describe(topic_id: str, spans: list[Span], tokens, title_tokens: int, document: str,

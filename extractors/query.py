@@ -92,6 +92,7 @@ _LEXEME = re.compile(r'\s*(?:(?P<paren>[()])|(?P<field>title:)|(?P<quote>["«“
                      re.IGNORECASE)
 _NEAR = re.compile(r"NEAR(?:/(\d+))?$")
 MAX_NEAR = 1000
+MAX_PHRASE_WORDS = 64
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,8 @@ def term_from_text(text: str, offset: int, error, *, quoted: bool) -> Term:
     glued = [t for t in tokens if t.start > 0 and text[t.start - 1] == "*"]
     if text.count("*") != len(prefixed) or glued:
         raise error("* must directly follow a word and end it (prefix match), e.g. انسحب*", offset + text.find("*"))
+    if len(tokens) > MAX_PHRASE_WORDS:
+        raise error(f"a phrase may hold at most {MAX_PHRASE_WORDS} words", offset)
     words = []
     for index, token in enumerate(tokens):
         is_prefix = index in prefixed

@@ -5,18 +5,21 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # A sentence ends at . ! ? ؟ ؛ followed by space (not in 2.3 or after the single letters of
 # U.S.), at a line break, or at a wide gap left by page layout.
-_SENTENCE_END = re.compile(r"(?<!\b[A-Za-z])[.!?؟؛]+(?=\s|$)\s*|\n+\s*|\s{3,}")
+_SENTENCE_END = re.compile(r"[.!?؟؛]+(?=\s|$)\s*|\n\s*|  \s+")
 MAX_SNIPPET = 300    # longer sentences are cut to a window around the hits
 WINDOW = 220
 ELLIPSIS = "…"
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A query term that hit: char span in the original document and the term as written."""
+class Hit(NamedTuple):
+    """A query term that hit: char span in the original document and the term as written.
+
+    A named tuple, not a dataclass: a long article can yield hundreds per topic.
+    """
 
     start: int
     end: int
@@ -32,7 +35,13 @@ class Snippet:
 
 def sentence_bounds(document: str) -> list[int]:
     """Start offsets of the sentences of a document (first is 0)."""
-    return [0] + [found.end() for found in _SENTENCE_END.finditer(document)]
+    return [0] + [found.end() for found in _SENTENCE_END.finditer(document) if not _abbreviation(document, found.start())]
+
+
+def _abbreviation(document: str, end: int) -> bool:
+    """A full stop right after a lone Latin letter (the S. of U.S.) does not end a sentence."""
+    return document[end] == "." and end >= 1 and document[end - 1].isascii() and document[end - 1].isalpha() \
+        and (end == 1 or not document[end - 2].isalnum())
 
 
 def build_snippet(document: str, hits: list[Hit], bounds: list[int]) -> Snippet:
