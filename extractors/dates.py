@@ -85,7 +85,7 @@ _TIME = (r"(?P<H>[0-9]{1,2})\s?:\s?(?P<M>[0-9]{2})(?:\s?:\s?(?P<S>[0-9]{2}))?"
 _ZONE = (rf"\(?\s*(?:بتوقيت\s+)?(?P<z>{_ZONE_NAMES})"
          r"(?:\s*(?P<zs>[+\-−])\s*(?P<zh>[0-9]{1,2})(?::?(?P<zm>[0-9]{2}))?)?(?![\w])\s*\)?")
 _TIME_AFTER = re.compile(
-    rf"\s*[,،\-–|]?\s*(?:(?:الساعه|ساعت|at)\s*)?{_TIME}(?:\s*{_ZONE})?", re.I)
+    rf"\s*[,،\-–|]?\s*\(?\s*(?:(?:الساعه|ساعت|at)\s*)?{_TIME}(?:\s*{_ZONE})?", re.I)
 _ZONE_AFTER = re.compile(rf"\s*{_ZONE}", re.I)
 _TIME_BEFORE = re.compile(
     rf"(?:(?P<z0>{_ZONE_NAMES})\s*)?{_TIME}(?:\s*{_ZONE})?\s*[,،\-–|]?\s*$", re.I)

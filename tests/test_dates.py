@@ -76,6 +76,9 @@ def test_zone_written_in_the_stamp_beats_the_outlet_offset():
     match = parse_date("1 حزيران 2024 14:00 (GMT+0400)", utc_offset_minutes=180)
     assert match.value == datetime(2024, 6, 1, 10, 0, tzinfo=timezone.utc) and match.offset_explicit
     assert parse_date("1 حزيران 2024 14:00 بتوقيت بغداد").value.hour == 11
+    assert parse_date("7 مارس 2024 (15:45 بتوقيت بغداد)").value.hour == 12
+    assert parse_date("7 مارس 2024 - 10:30 ت.غ", utc_offset_minutes=180).value.hour == 10
+    assert parse_date("نشر بتاريخ: 2024/03/07 الساعة 15:45", utc_offset_minutes=180).value.hour == 12
 
 
 @pytest.mark.parametrize("text", [
@@ -168,6 +171,13 @@ def test_resolution_order_structured_then_byline_then_url_then_feed():
     assert (by_url.source, by_url.value.date()) == ("url", date(2024, 2, 2))
     by_feed = resolve_published(tree, url="https://example.org/a", title_element=tree.find(".//h1"), feed_date=feed)
     assert (by_feed.source, by_feed.value) == ("feed", feed)
+
+
+def test_time_element_marked_as_publication_is_structured_data():
+    tree = _page("<h1>عنوان</h1><p>نص</p><time class='entry-date published' datetime='2024-04-02T08:15:00+03:00'>"
+                 "2 نيسان</time><time datetime='2024-04-05T09:00:00+03:00'>تعليق</time>")
+    result = resolve_published(tree, url=None, title_element=tree.find(".//h1"))
+    assert (result.source, result.value) == ("time", datetime(2024, 4, 2, 5, 15, tzinfo=timezone.utc))
 
 
 def test_bare_year_in_metadata_falls_back_to_the_feed_date():
