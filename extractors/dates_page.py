@@ -59,7 +59,7 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
         match = parse_structured(raw, utc_offset_minutes=utc_offset_minutes, lang=lang)
         if match is not None and match.confident and _plausible(match):
             match, evidence = _local_clock_fix(match, raw, byline, utc_offset_minutes)
-            return _result(match, source, evidence, utc_offset_minutes)
+            return _result(match, source, _with_disagreement(evidence, match, byline), utc_offset_minutes)
     if byline is not None:
         return _result(byline, "byline", byline.evidence, utc_offset_minutes)
     from_url = url_date(url, utc_offset_minutes=utc_offset_minutes)
@@ -82,6 +82,13 @@ def _plausible(match: DateMatch) -> bool:
 def _result(match: DateMatch, source: str, evidence: str, outlet_offset: int | None) -> PublishedDate:
     offset = outlet_offset if outlet_offset is not None else match.utc_offset_minutes
     return PublishedDate(match.value, source, evidence, offset)
+
+
+def _with_disagreement(evidence: str, match: DateMatch, byline: DateMatch | None) -> str:
+    """Keep the metadata's answer, but say so when the visible byline names another day."""
+    if byline is None or abs((match.value - byline.value).total_seconds()) < 36 * 3600:
+        return evidence
+    return f"{evidence} (the byline under the headline says «{byline.evidence}»)"
 
 
 def _local_clock_fix(match: DateMatch, raw: str, byline: DateMatch | None,

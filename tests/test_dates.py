@@ -173,6 +173,14 @@ def test_resolution_order_structured_then_byline_then_url_then_feed():
     assert (by_feed.source, by_feed.value) == ("feed", feed)
 
 
+def test_metadata_wins_but_a_disagreeing_byline_is_recorded():
+    tree = _page("<h1>عنوان</h1><div>الأحد 3 آذار 2024</div><p>" + "نص " * 100 + "</p>",
+                 '<meta property="article:published_time" content="2024-03-09T10:00:00Z">')
+    result = resolve_published(tree, url=None, title_element=tree.find(".//h1"))
+    assert result.source == "meta" and result.value.day == 9
+    assert "3 آذار 2024" in result.evidence
+
+
 def test_time_element_marked_as_publication_is_structured_data():
     tree = _page("<h1>عنوان</h1><p>نص</p><time class='entry-date published' datetime='2024-04-02T08:15:00+03:00'>"
                  "2 نيسان</time><time datetime='2024-04-05T09:00:00+03:00'>تعليق</time>")
