@@ -20,32 +20,6 @@ ListsOption = typer.Option(None, "--lists", help="Term lists file used as @name 
                            dir_okay=False)
 
 
-def load_topics_dir(directory: Path, lists: dict | None = None) -> tuple[tuple, tuple[str, ...]]:
-    """Every *.yaml / *.yml topic in `directory`: (topics, one precise error line per bad file).
-
-    With `lists`, an @name they do not define is reported at its line and column.
-    """
-    from extractors.topics import parse_topic
-    from flows.watch import read_text
-
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise ConfigError("topics directory not found", source=str(directory))
-    topics, errors, seen = [], [], {}
-    for path in sorted(directory.glob("*.y*ml")):
-        try:
-            topic = parse_topic(read_text(path), str(path), lists)
-        except ConfigError as exc:
-            errors.append(str(exc))
-            continue
-        if topic.id in seen:
-            errors.append(f"{path}: topic id {topic.id!r} is already used by {seen[topic.id]}")
-            continue
-        seen[topic.id] = path
-        topics.append(topic)
-    return tuple(topics), tuple(errors)
-
-
 def _lists(lists_file: Optional[Path], settings) -> dict:
     from flows.watch import load_lists
 
@@ -59,6 +33,8 @@ def _lists(lists_file: Optional[Path], settings) -> dict:
 def check(topics: Optional[Path] = TopicsOption, lists: Optional[Path] = ListsOption,
           config: Optional[Path] = ConfigOption) -> None:
     """Validate every topic file and the lists file; one error per bad file with file:line:column, exit 1 if any."""
+    from flows.topic_files import load_topics_dir
+
     with user_errors():
         settings = settings_from(config)
         named = _lists(lists, settings)
@@ -76,6 +52,7 @@ def check(topics: Optional[Path] = TopicsOption, lists: Optional[Path] = ListsOp
 def _find_topic(name: str, topics_dir: Optional[Path], settings, named: dict):
     """A topic by id from the topics directory, or a topic file given by path."""
     from extractors.topics import parse_topic
+    from flows.topic_files import load_topics_dir
     from flows.watch import read_text
 
     if name.endswith((".yaml", ".yml")) and Path(name).is_file():
