@@ -89,14 +89,15 @@ def extract_article(html: str, url: str | None = None, *, feed_date: datetime | 
     if not title:
         title = strip_site_name(titles[0], site_name) if titles else None
     lang = detect_language(f"{title or ''}\n{text}", hint=tree.get("lang") or meta_content(tree, "dc.language"))
+    canonical = first_attr(tree, "//link[@rel='canonical']", "href") or meta_content(tree, "og:url")
     published = resolve_published(tree, url=url, title_element=h1, feed_date=feed_date,
-                                  utc_offset_minutes=offset, lang=lang, now=now)
+                                  utc_offset_minutes=offset, lang=lang, now=now, canonical_url=canonical)
     author = author_name(tree, jsonld, site_name)
     return ExtractedArticle(
         title=title or None, text=text, published=published.value, date_source=published.source,
         utc_offset_minutes=published.utc_offset_minutes, author=author,
         site_name=site_name, lang=lang,
-        canonical_url=first_attr(tree, "//link[@rel='canonical']", "href") or meta_content(tree, "og:url") or url,
+        canonical_url=canonical or url,
         image=meta_content(tree, "og:image", "twitter:image", "twitter:image:src"),
         agency=detect_agency(text, author=author), date_evidence=published.evidence)
 

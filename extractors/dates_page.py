@@ -48,7 +48,8 @@ class PublishedDate:
 
 def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_element: Any | None,
                       feed_date: datetime | None = None, utc_offset_minutes: int | None = None,
-                      lang: str | None = None, now: datetime | None = None) -> PublishedDate:
+                      lang: str | None = None, now: datetime | None = None,
+                      canonical_url: str | None = None) -> PublishedDate:
     """The page's publication date and where it was read (see the module docstring).
 
     A relative byline («منذ 3 ساعات») is used only with `now` (the fetch time) and only
@@ -62,7 +63,8 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
             return _result(match, source, _with_disagreement(evidence, match, byline), utc_offset_minutes)
     if byline is not None:
         return _result(byline, "byline", byline.evidence, utc_offset_minutes)
-    from_url = url_date(url, utc_offset_minutes=utc_offset_minutes)
+    from_url = (url_date(url, utc_offset_minutes=utc_offset_minutes)
+                or url_date(canonical_url, utc_offset_minutes=utc_offset_minutes))
     if from_url is not None:
         return _result(from_url, "url", from_url.evidence, utc_offset_minutes)
     if feed_date is not None:

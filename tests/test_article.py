@@ -304,3 +304,10 @@ def test_any_markup_gives_a_result_never_an_exception(html):
     article = extract_article(html, "https://example.org/2024/02/30/x")
     assert isinstance(article.text, str) and "\x00" not in article.text
     assert article.published is None or article.published.tzinfo is not None
+
+
+@needs_corpus
+def test_without_the_url_the_canonical_link_still_dates_the_page():
+    html, row = _page("007")
+    article = extract_article(html)
+    assert (article.date_source, article.published_local.date().isoformat()) == ("url", row["date"])
