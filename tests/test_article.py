@@ -311,3 +311,11 @@ def test_without_the_url_the_canonical_link_still_dates_the_page():
     html, row = _page("007")
     article = extract_article(html)
     assert (article.date_source, article.published_local.date().isoformat()) == ("url", row["date"])
+
+
+@needs_corpus
+def test_youm7_local_clock_stamped_z_is_corrected_with_the_outlet_offset():
+    html, row = _page("001")  # meta 09:23:13Z, byline 09:23 ص: Cairo time, not UTC
+    article = extract_article(html, row["url"], utc_offset_hours=2)
+    assert article.published == datetime(2020, 8, 24, 7, 23, tzinfo=timezone.utc)
+    assert article.published_local.date().isoformat() == row["date"] and "local time" in article.date_evidence
