@@ -15,7 +15,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
-from extractors.errors import RasidError
+from extractors.errors import PermanentError, TransientError
 from flows.fetch import Fetcher
 from flows.pipeline import OutletReport, PollContext, poll_outlet
 from flows.relay import Channels, RelayReport, relay, view_builder
@@ -36,12 +36,22 @@ class PollSummary:
         return sum(getattr(r, name) for r in self.outlets)
 
 
-@task(name="poll-outlet", task_run_name="poll-{outlet.id}", cache_policy=NO_CACHE)
+def transient_only(task, task_run, state) -> bool:
+    """Retry what may pass by itself (network, a database restarting); never a PermanentError or a bug."""
+    from sqlalchemy.exc import OperationalError
+
+    error = state.result(raise_on_failure=False, _sync=True)  # sync: Prefect calls this from its event loop
+    return isinstance(error, (TransientError, OperationalError))
+
+
+@task(name="poll-outlet", task_run_name="poll-{outlet.id}", cache_policy=NO_CACHE,
+      retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=transient_only)
 async def poll_outlet_task(ctx: PollContext, outlet) -> OutletReport:
+    """Transient errors raise so Prefect retries them; permanent ones fail only this outlet."""
     logger = get_run_logger()
     try:
         report = await poll_outlet(ctx, outlet)
-    except RasidError as exc:  # the outlet fails, the poll goes on
+    except PermanentError as exc:  # the outlet fails, the poll goes on
         logger.error("outlet %s: %s: %s", outlet.id, exc.kind, exc)
         return OutletReport(outlet.id, failed=1, errors=[f"outlet {outlet.id}: {exc}"])
     for error in report.errors:
@@ -50,7 +60,8 @@ async def poll_outlet_task(ctx: PollContext, outlet) -> OutletReport:
     return report
 
 
-@task(name="relay-alerts", cache_policy=NO_CACHE)
+@task(name="relay-alerts", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60],
+      retry_condition_fn=transient_only)
 async def relay_task(settings: Settings, watch: Watch) -> RelayReport:
     return await asyncio.to_thread(deliver_due, settings, watch)
 
@@ -81,11 +92,21 @@ async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None) -> 
     summary = PollSummary(config_errors=list(watch.errors))
     async with Fetcher(settings.fetch) as fetcher:
         ctx = PollContext(settings, engine, fetcher, watch.matcher(), policies_of(watch, settings))
-        summary.outlets = list(await asyncio.gather(*(poll_outlet_task(ctx, o) for o in outlets)))
+        states = await asyncio.gather(*(poll_outlet_task(ctx, o, return_state=True) for o in outlets))
+        summary.outlets = [await _report_of(state, o.id) for state, o in zip(states, outlets)]
     summary.relay = await relay_task(settings, watch)
     await asyncio.to_thread(_finish_run, engine, run_id, summary)
     await _publish(summary)
     return summary
+
+
+async def _report_of(state, outlet_id: str) -> OutletReport:
+    """A task that failed after its retries is one failed outlet, not a failed poll."""
+    result = await state.aresult(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        return OutletReport(outlet_id, failed=1, errors=[f"outlet {outlet_id}: {result.__class__.__name__}: "
+                                                         f"{str(result).splitlines()[0] if str(result) else ''}"])
+    return result
 
 
 def _start_run(engine) -> int:
