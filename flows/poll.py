@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from extractors.errors import PermanentError, TransientError
 from flows.fetch import Fetcher
+from flows.outlet_slots import ensure_limits, outlet_slot
 from flows.pipeline import OutletReport, PollContext, poll_outlet
 from flows.relay import Channels, RelayReport, relay, view_builder
 from flows.settings import Settings
@@ -47,10 +48,12 @@ def transient_only(task, task_run, state) -> bool:
 @task(name="poll-outlet", task_run_name="poll-{outlet.id}", cache_policy=NO_CACHE,
       retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=transient_only)
 async def poll_outlet_task(ctx: PollContext, outlet) -> OutletReport:
-    """Transient errors raise so Prefect retries them; permanent ones fail only this outlet."""
+    """One run per outlet at a time (flows/outlet_slots.py); transient errors raise so Prefect retries
+    them, permanent ones fail only this outlet."""
     logger = get_run_logger()
     try:
-        report = await poll_outlet(ctx, outlet)
+        async with outlet_slot(outlet.id):
+            report = await poll_outlet(ctx, outlet)
     except PermanentError as exc:  # the outlet fails, the poll goes on
         logger.error("outlet %s: %s: %s", outlet.id, exc.kind, exc)
         return OutletReport(outlet.id, failed=1, errors=[f"outlet {outlet.id}: {exc}"])
@@ -89,6 +92,7 @@ async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None) -> 
     outlets = [o for o in watch.outlets if o.enabled and (not outlet_ids or o.id in outlet_ids)]
     engine = init_db(settings)
     run_id = await asyncio.to_thread(_start_run, engine)
+    await ensure_limits(o.id for o in outlets)
     summary = PollSummary(config_errors=list(watch.errors))
     async with Fetcher(settings.fetch) as fetcher:
         ctx = PollContext(settings, engine, fetcher, watch.matcher(), policies_of(watch, settings))

@@ -1,0 +1,54 @@
+"""One poll of an outlet at a time, across processes and machines: Prefect global concurrency.
+
+Each outlet has a global concurrency limit `rasid-outlet-<id>` of 1, created on first use
+(so no operator step, and no "limit not found" warning per poll). A run that finds the
+outlet taken waits for it: by then the other run has stored what it found, so this one
+fetches only the feeds again (conditional GETs) and no article twice. A slot whose holder
+died is freed when its lease (5 minutes, renewed while the holder lives) runs out.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Iterable
+
+PREFIX = "rasid-outlet-"
+
+
+def limit_name(outlet_id: str) -> str:
+    return PREFIX + outlet_id
+
+
+async def ensure_limits(outlet_ids: Iterable[str]) -> None:
+    """Create the missing per-outlet limits (limit 1); a limit created meanwhile by another run is fine."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectAlreadyExists
+
+    wanted = {limit_name(i) for i in outlet_ids}
+    async with get_client() as client:
+        existing = await _existing_names(client)
+        for name in sorted(wanted - existing):
+            try:
+                await client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+            except ObjectAlreadyExists:
+                pass
+
+
+async def _existing_names(client, page: int = 200) -> set[str]:
+    """Every global concurrency limit name (the API serves at most 200 per request)."""
+    names: set[str] = set()
+    while True:
+        batch = await client.read_global_concurrency_limits(limit=page, offset=len(names))
+        names.update(limit.name for limit in batch)
+        if len(batch) < page:
+            return names
+
+
+@asynccontextmanager
+async def outlet_slot(outlet_id: str) -> AsyncIterator[None]:
+    """Hold the outlet's slot for the body, waiting while another run holds it."""
+    from prefect.concurrency.asyncio import concurrency
+
+    async with concurrency(limit_name(outlet_id), occupy=1, strict=True):
+        yield
