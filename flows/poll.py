@@ -21,6 +21,7 @@ from flows.outlet_slots import ensure_limits, outlet_slot
 from flows.pipeline import OutletReport, PollContext, poll_outlet
 from flows.relay import Channels, RelayReport, relay, view_builder
 from flows.settings import Settings
+from flows.stuck_runs import owner, reap_stuck_runs
 from flows.watch import Watch, load_watch
 from storage import repo
 from storage.db import init_db
@@ -92,6 +93,8 @@ async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None) -> 
     outlets = [o for o in watch.outlets if o.enabled and (not outlet_ids or o.id in outlet_ids)]
     engine = init_db(settings)
     run_id = await asyncio.to_thread(_start_run, engine)
+    for stuck_id, reason in await reap_stuck_runs(engine, run_id):
+        logger.warning("poll run %s marked crashed (%s); this poll picks up what it left", stuck_id, reason)
     await ensure_limits(o.id for o in outlets)
     summary = PollSummary(config_errors=list(watch.errors))
     async with Fetcher(settings.fetch) as fetcher:
@@ -117,7 +120,7 @@ def _start_run(engine) -> int:
     from prefect.runtime import flow_run
 
     with Session(engine) as session:
-        run = PollRun(flow_run_id=str(flow_run.id) if flow_run.id else None)
+        run = PollRun(flow_run_id=str(flow_run.id) if flow_run.id else None, counts={"owner": owner()})
         session.add(run)
         session.commit()
         return run.id
