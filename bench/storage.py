@@ -261,7 +261,7 @@ def postgres_running() -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=300, help="articles stored with store_article per backend")
+    parser.add_argument("--articles", type=int, default=200, help="articles stored with store_article per backend")
     parser.add_argument("--sizes", default="1000,100000", help="archive sizes for the lookup test")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()

@@ -3,7 +3,8 @@
 Each article gets one row in `article_search`: the distinct word forms the matcher
 would see (normalized, every clitic split: بالتحالف -> بالتحالف تحالف التحالف). SQLite
 indexes that row with FTS5, PostgreSQL with a GIN index over the same words as exact
-lexemes (a generated tsvector column), so both databases find exactly the articles whose words the query names.
+lexemes (a generated tsvector column), so both find exactly the articles whose words
+the query names.
 
 The database only narrows the archive to candidates: a query is translated into a
 boolean over single words that every true match satisfies (a phrase becomes AND of
@@ -158,11 +159,17 @@ def _insert_missing(session: Session, rows: list[dict]) -> None:
     session.execute(_insert(session).values(rows).on_conflict_do_nothing())
 
 
-def rebuild_index(session: Session) -> int:
-    """Drop every search row and index the archive again (after normalization rules changed)."""
-    session.execute(text("DELETE FROM article_search"))
-    session.commit()
-    return sync_index(session)
+def rebuild_index(session: Session, batch: int = 500) -> int:
+    """Recompute every search row (after normalization rules changed), in place: searches keep working."""
+    last_id, done = 0, 0
+    while True:
+        ids = list(session.execute(select(Article.id).where(Article.id > last_id).order_by(Article.id)
+                                   .limit(batch)).scalars())
+        if not ids:
+            return done
+        done += reindex_articles(session, ids)
+        session.commit()
+        last_id = ids[-1]
 
 
 # ---- query translation ----------------------------------------------------------------------------------
