@@ -84,8 +84,9 @@ _TIME = (r"(?P<H>[0-9]{1,2})\s?:\s?(?P<M>[0-9]{2})(?:\s?:\s?(?P<S>[0-9]{2}))?"
          rf"(?:\s*(?P<ap>{_AMPM})(?![\w]))?")
 _ZONE = (rf"\(?\s*(?:بتوقيت\s+)?(?P<z>{_ZONE_NAMES})"
          r"(?:\s*(?P<zs>[+\-−])\s*(?P<zh>[0-9]{1,2})(?::?(?P<zm>[0-9]{2}))?)?(?![\w])\s*\)?")
+_NUMERIC_ZONE = r"(?P<ns>[+\-−])(?P<nh>[0-9]{2}):?(?P<nm>[0-9]{2})(?![0-9])"  # "+0300" after a time
 _TIME_AFTER = re.compile(
-    rf"\s*[,،\-–|]?\s*\(?\s*(?:(?:الساعه|ساعت|at)\s*)?{_TIME}(?:\s*{_ZONE})?", re.I)
+    rf"\s*[,،\-–|]?\s*\(?\s*(?:(?:الساعه|ساعت|at)\s*)?{_TIME}(?:\s*(?:{_ZONE}|{_NUMERIC_ZONE}))?", re.I)
 _ZONE_AFTER = re.compile(rf"\s*{_ZONE}", re.I)
 _TIME_BEFORE = re.compile(
     rf"(?:(?P<z0>{_ZONE_NAMES})\s*)?{_TIME}(?:\s*{_ZONE})?\s*[,،\-–|]?\s*$", re.I)
@@ -307,14 +308,19 @@ def _zone_name(name: str | None) -> int | None:
 
 
 def _zone(m: re.Match) -> int | None:
+    if "ns" in m.re.groupindex and m["ns"]:
+        return _shift(0, m["ns"], m["nh"], m["nm"])
     base = _zone_name(m["z"])
     if base is None or not m["zs"]:
         return base
-    hours, minutes = int(m["zh"]), int(m["zm"] or 0)
-    if hours > 14 or minutes > 59:
+    return _shift(base, m["zs"], m["zh"], m["zm"])
+
+
+def _shift(base: int, sign: str, hours: str, minutes: str | None) -> int | None:
+    h, mi = int(hours), int(minutes or 0)
+    if h > 14 or mi > 59:
         return None
-    delta = hours * 60 + minutes
-    return base + (delta if m["zs"] == "+" else -delta)
+    return base + (h * 60 + mi) * (1 if sign == "+" else -1)
 
 
 def _relatives(text: str, folded: str, now: datetime) -> list[DateMatch]:

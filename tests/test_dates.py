@@ -79,6 +79,9 @@ def test_zone_written_in_the_stamp_beats_the_outlet_offset():
     assert parse_date("7 مارس 2024 (15:45 بتوقيت بغداد)").value.hour == 12
     assert parse_date("7 مارس 2024 - 10:30 ت.غ", utc_offset_minutes=180).value.hour == 10
     assert parse_date("نشر بتاريخ: 2024/03/07 الساعة 15:45", utc_offset_minutes=180).value.hour == 12
+    # an Arabic RSS pubDate that feed parsers give up on
+    rss = parse_structured("الثلاثاء, 12 مارس 2024 10:00:00 +0300")
+    assert rss.value == datetime(2024, 3, 12, 7, 0, tzinfo=timezone.utc) and rss.offset_explicit
 
 
 @pytest.mark.parametrize("text", [
