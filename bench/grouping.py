@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 import time
+import warnings
 from dataclasses import replace
 from datetime import timedelta
 from itertools import combinations
@@ -91,7 +92,9 @@ def speed(docs, gaz, repeats: int) -> dict:
 
 def pair_matrix(docs, gaz):
     """Features and labels of the dev pairs inside the time window, with dev-set document frequencies."""
-    sigs = [story_signature(d.title, d.text, published=d.published, gazetteer=gaz) for d in docs]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the no-gazetteer fit means it
+        sigs = [story_signature(d.title, d.text, published=d.published, gazetteer=gaz) for d in docs]
     doc_freq: dict[str, int] = {}
     for s in sigs:
         for k in set(s.keys):
@@ -113,6 +116,10 @@ NEGATIVE = {"place_conflict", "hours", "title_missing"}
 FREE = {"cross_lang"}
 
 
+def _logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
 def _logistic(x, y, l2: float, steps: int, rate: float):
     """Class-balanced, sign-constrained L2 logistic regression by projected gradient descent."""
     weight = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1))
@@ -130,31 +137,37 @@ def _logistic(x, y, l2: float, steps: int, rate: float):
 
 def fit(docs, gaz, l2: float = 0.002, steps: int = 8000, rate: float = 2.0, bags: int = 25) -> dict:
     """Weights averaged over fits on bootstrap resamples of the dev pairs (bagging: a few
-    hundred pairs make one fit jumpy), then the dev-best grouping threshold."""
+    hundred pairs make one fit jumpy), then the dev-best grouping threshold. With gaz=None,
+    the fallback weights for signatures made without a gazetteer."""
     dev = _split(docs, "dev")
     x, y = pair_matrix(dev, gaz)
+    target = grouping.WEIGHTS if gaz is not None else grouping.WEIGHTS_WITHOUT_ENTITIES
     rng = np.random.default_rng(7)
     fits = [_logistic(x[idx], y[idx], l2, steps, rate)
             for idx in (rng.integers(0, len(y), len(y)) for _ in range(bags))]
     w = np.mean([f[0] for f in fits], axis=0)
     b = float(np.mean([f[1] for f in fits]))
-    grouping.WEIGHTS.clear()
-    grouping.WEIGHTS.update({"bias": b, **{n: float(v) for n, v in zip(FEATURES, w)}})
+    target.clear()
+    target.update({"bias": b, **{n: float(v) for n, v in zip(FEATURES, w)}})
     t, result = best_threshold(dev, lambda t: group_with(dev, gaz, threshold=t), GRID)
+    if gaz is None:  # shift the fallback so the one SAME_STORY_THRESHOLD serves both weight sets
+        target["bias"] += _logit(grouping.SAME_STORY_THRESHOLD) - _logit(t)
     return {"pairs": len(y), "positive_pairs": int(y.sum()), "bags": bags,
-            "weights": {k: round(v, 2) for k, v in grouping.WEIGHTS.items()},
+            "weights": {k: round(v, 2) for k, v in target.items()},
             "threshold": t, "dev": result.as_dict()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fit", action="store_true", help="refit weights and threshold on the dev split")
+    parser.add_argument("--without-gazetteer", action="store_true",
+                        help="with --fit: the fallback weights for signatures made without a gazetteer")
     parser.add_argument("--repeats", type=int, default=30, help="copies of the eval stream for throughput")
     args = parser.parse_args()
     gaz = parse_gazetteer((ROOT / "seeds" / "gazetteer.yaml").read_text(encoding="utf-8"), "gazetteer.yaml")
     docs = load_eval(EVAL, SHARED if SHARED.is_dir() else None)
     if args.fit:
-        print(json.dumps(fit(docs, gaz), ensure_ascii=False, indent=1))
+        print(json.dumps(fit(docs, None if args.without_gazetteer else gaz), ensure_ascii=False, indent=1))
         return
     print(json.dumps({"quality": quality(docs, gaz), "speed": speed(docs, gaz, args.repeats)}, indent=1))
 

@@ -50,6 +50,7 @@ class StorySignature:
     topics: tuple[str, ...] = ()
     lang: str = "ar"
     size: int = 0                                    # words in the article
+    entities_looked_up: bool = True                  # False: made without a gazetteer
 
     @property
     def published_at(self) -> datetime | None:
@@ -77,7 +78,7 @@ class StorySignature:
                 dates=tuple(data.get("dates", ())),
                 minhash=tuple(data.get("minhash", ())), published=data.get("published"),
                 agency=data.get("agency"), topics=tuple(data.get("topics", ())), lang=data.get("lang", "ar"),
-                size=int(data.get("size", 0)))
+                size=int(data.get("size", 0)), entities_looked_up=bool(data.get("entities_looked_up", True)))
         except (ValueError, KeyError, TypeError) as exc:
             raise PermanentError(f"not a story signature: {exc}") from None
 
@@ -139,4 +140,5 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
         numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks, in_names),
         title_facts=casualty_facts(title_toks, in_names), dates=dates_named(all_toks)[:20], minhash=values,
         published=published.isoformat() if published else None, agency=agency or detect_agency(text),
-        topics=tuple(topics), lang=lang or language(title + " " + text[:2000]), size=len(all_toks))
+        topics=tuple(topics), lang=lang or language(title + " " + text[:2000]), size=len(all_toks),
+        entities_looked_up=gazetteer is not None)
