@@ -150,6 +150,10 @@ class Fetcher:
                 attempt += 1
                 await asyncio.sleep(delay)
 
+    def delay_for(self, url: str) -> float:
+        """Seconds kept between request starts to `url`'s host: the setting, or a larger robots.txt Crawl-delay."""
+        return max(self.settings.per_host_delay_s, self._crawl_delays.get(_host_key(url), 0.0))
+
     def _backoff(self, attempt: int, exc: TransientFetchError) -> float | None:
         """Seconds to wait before the next attempt, or None to give up now."""
         s = self.settings
@@ -215,7 +219,7 @@ class Fetcher:
         if budget <= 0:
             raise FetchTimeout(f"no complete answer within {self.settings.timeout_s}s", url=url)
         gate = self._gates.setdefault(_host_key(url), _HostGate(self.settings.per_host_concurrency))
-        await gate.enter(max(self.settings.per_host_delay_s, self._crawl_delays.get(_host_key(url), 0.0)))
+        await gate.enter(self.delay_for(url))
         try:
             async with asyncio.timeout(budget):
                 return await self._exchange(url, headers, max_bytes)

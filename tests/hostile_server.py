@@ -137,6 +137,7 @@ def _hostile_routes() -> dict[str, Route]:
         "/truncated-gzip": lambda h, q: h.reply(200, _truncated_gzip(),
                                                 "text/html", {"Content-Encoding": "gzip"}),
         "/drip": lambda h, q: h.stream_forever(b"<", 0.2, length=10_000),
+        "/silent": lambda h, q: h.server.stopping.wait(30),  # accepts, never answers
         "/endless": lambda h, q: h.stream_forever(b"<p>" + b"x" * 65_536 + b"</p>", 0.0),
         "/big.html": lambda h, q: h.reply(200, big_html()),
         "/big-unannounced.html": lambda h, q: h.stream_forever(big_html()[:1_000_000], 0.0),

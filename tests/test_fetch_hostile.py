@@ -43,6 +43,7 @@ def failure(url: str, **overrides) -> FetchError:
     ("/brotli", BadEncoding, "permanent"),
     ("/truncated-gzip", TruncatedBody, "transient"),
     ("/drip", FetchTimeout, "transient"),
+    ("/silent", FetchTimeout, "transient"),
     ("/endless", BodyTooLarge, "permanent"),
     ("/big.html", BodyTooLarge, "permanent"),
     ("/big-unannounced.html", BodyTooLarge, "permanent"),
@@ -148,3 +149,8 @@ def test_raw_utf8_arabic_in_a_location_header_is_followed(server):
 
 def test_a_cookie_set_on_a_redirect_to_the_same_url_is_not_a_loop(server):
     assert fetch(server.url("/cookie-gate")).text == ARABIC_HTML
+
+
+def test_a_closed_port_is_a_transient_connection_failure():
+    exc = failure("http://127.0.0.1:9/nothing-listens-here")
+    assert isinstance(exc, TransientFetchError) and "connection failed" in str(exc)

@@ -90,3 +90,15 @@ def test_robots_errors_follow_rfc_9309(status, fetched):
                 run_with_fetcher(lambda f: f.get(server.url("/ok.html")), retries=2, backoff_s=0)
             assert caught.value.kind == "transient"
         assert server.hits["/ok.html"] == int(fetched) and server.hits["/robots.txt"] == 1
+
+
+@pytest.mark.parametrize("crawl_delay,expected", [("7", 7.0), ("3600", 30.0), ("0.5", 1.0)])
+def test_robots_crawl_delay_spaces_requests_up_to_a_cap(crawl_delay, expected):
+    robots = {"/robots.txt": lambda h, q: h.reply(200, f"User-agent: *\nCrawl-delay: {crawl_delay}\n".encode(),
+                                                  "text/plain")}
+    with HostileServer(extra=robots) as server:
+        async def work(f):
+            await f.get(server.url("/ok.html"))
+            return f.delay_for(server.url("/anything"))
+
+        assert run_with_fetcher(work, per_host_delay_s=1.0) == expected
