@@ -36,6 +36,10 @@ class Channels:
     def __init__(self, urls: Mapping[str, SecretStr]) -> None:
         self._urls = dict(urls)
         self._cache: dict[str, apprise.Apprise] = {}
+        # apprise and urllib3 (under requests) log notification URLs and paths, where tokens
+        # live (Telegram /bot<token>/, webhooks); their records must never reach our handlers
+        for name in ("apprise", "urllib3"):
+            logging.getLogger(name).propagate = False
 
     def names(self) -> list[str]:
         return sorted(self._urls)
@@ -58,9 +62,18 @@ class Channels:
                 body = html if service.notify_format == apprise.NotifyFormat.HTML else text
                 results.append(bool(service.notify(body=body, title=title)))
         if not all(results):
+            detail = _scrub(_first_line(captured.getvalue()), self._urls[name].get_secret_value())
             log.warning("channel %s: %d of %d services refused the alert (%s)", name,
-                        results.count(False), len(results), _first_line(captured.getvalue()))
+                        results.count(False), len(results), detail)
         return bool(results) and all(results)
+
+
+def _scrub(text: str, secret_url: str) -> str:
+    """Remove every longer piece of the channel URL (tokens, user names, paths) from a message."""
+    for piece in sorted(set(re.split(r"[^A-Za-z0-9_\-]+", secret_url)), key=len, reverse=True):
+        if len(piece) >= 6:
+            text = text.replace(piece, "***")
+    return text
 
 
 def _first_line(text: str) -> str:
