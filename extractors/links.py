@@ -4,7 +4,7 @@ A section page links to everything (menus, tags, authors, other sites); the outl
 `link_pattern` (a regular expression searched in the canonical URL) says which of its
 same-site links are articles (a pattern naming a scheme, `https://...`, may match other
 hosts too). Without a pattern, a same-site link whose path looks like an article (a long
-slug, a date or a numeric id) is kept.
+slug, a date or a numeric id) is kept, unless it sits in the page's nav, header, footer or aside.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from extractors.urls import UrlError, canonicalize_url
 
 _ARTICLE_PATH = re.compile(r"/\d{4,}(?:[/.-]|$)|/\d{4}/\d{1,2}/|[^/]*-[^/]*-[^/]*-[^/]*|/(?:news|story|article)s?/.+",
                            re.IGNORECASE)
+_CHROME = frozenset({"nav", "header", "footer", "aside"})
 _FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
                "application/xml", "text/xml"}
 _FEED_HREF = re.compile(r"(?:/feed/?$|/rss|\.rss$|\.xml$|atom|/feeds?/)", re.IGNORECASE)
@@ -43,7 +44,10 @@ def section_links(html: str, base_url: str, pattern: str | None) -> tuple[FeedIt
         parts = urlsplit(url)
         if _site(parts.hostname or "") != home_host and not (pattern and "://" in pattern):
             continue
-        if not (wanted.search(url) if wanted is not None else _ARTICLE_PATH.search(parts.path)):
+        if wanted is not None:
+            if not wanted.search(url):
+                continue
+        elif not _ARTICLE_PATH.search(parts.path) or _in_chrome(anchor):
             continue
         items.append(FeedItem(url=url, title=plain_text(anchor.text_content(), 500)))
     return merge_items(items)
@@ -65,6 +69,11 @@ def feed_links(html: str, base_url: str) -> tuple[str, ...]:
         if _FEED_HREF.search(urlsplit(href).path or ""):
             found.extend(_canonical_or_none(href, base))
     return tuple(dict.fromkeys(found))
+
+
+def _in_chrome(anchor) -> bool:
+    """Inside the page's navigation, header, footer or sidebar (menus link to sections, not articles)."""
+    return any(isinstance(node.tag, str) and node.tag.lower() in _CHROME for node in anchor.iterancestors())
 
 
 def _canonical_or_none(href: str | None, base: str) -> list[str]:

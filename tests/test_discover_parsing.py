@@ -69,7 +69,8 @@ def test_entities_in_sitemaps_are_not_expanded(tmp_path):
 
 
 SECTION = """<html><head><base href="/ar/"></head><body>
-<nav><a href="/ar/about">من نحن</a><a href="https://twitter.com/example">x</a></nav>
+<nav><a href="/ar/about">من نحن</a><a href="https://twitter.com/example">x</a>
+<a href="/ar/news/2024/05/01/menu-feature-link-x">قائمة</a></nav>
 <a href="news/2024/05/20/coalition-leaves-bases-x"><img src="t.jpg"></a>
 <a href="news/2024/05/20/coalition-leaves-bases-x">انسحاب التحالف</a>
 <a href="https://m.example.com/ar/story/123456?utm_source=home">قصة</a>
