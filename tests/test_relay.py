@@ -119,3 +119,20 @@ def test_alert_names_places_actors_and_weapons(engine, sink):
     assert any("الأسد" in e for e in entities), entities
     assert any("مسير" in e for e in entities), "the weapon (a drone) is named"
     assert "الأسد" in sink.deliveries[0].payload["message"]
+
+
+def test_alerts_test_command_sends_a_sample_and_reports_failure(sink, monkeypatch):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    monkeypatch.setenv("RASID_CHANNELS__OPS", sink.url())
+    ok = CliRunner().invoke(app, ["alerts", "test", "ops"])
+    assert ok.exit_code == 0, ok.output
+    assert len(sink.deliveries) == 1 and "راصد" in sink.deliveries[0].payload["title"]
+    sink.fail_times = 1
+    refused = CliRunner().invoke(app, ["alerts", "test", "ops"])
+    assert refused.exit_code == 1 and "did not accept" in refused.output
+    missing = CliRunner().invoke(app, ["alerts", "test", "nosuch"])
+    assert missing.exit_code == 1 and "not configured" in missing.output
+    assert "127.0.0.1" not in ok.output + refused.output + missing.output

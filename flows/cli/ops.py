@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 from rich.table import Table
@@ -74,10 +75,17 @@ def alerts_list(config: Optional[Path] = ConfigOption,
 
 
 @app.command()
-def serve(config: Optional[Path] = ConfigOption) -> None:
+def serve(config: Optional[Path] = ConfigOption,
+          port: int = typer.Option(4200, help="Port of the local Prefect server (UI and API) started when "
+                                   "PREFECT_API_URL is not set."),
+          interval_seconds: Optional[int] = typer.Option(
+              None, min=5, help="Poll every group and run the relay at this interval instead of each outlet's "
+              "poll_minutes (for trying a set-up out)."),
+          ) -> None:
     """Run the poll (per group of outlets sharing an interval) and the alert relay on schedules, in this process.
 
-    Stops cleanly on SIGTERM/SIGINT. Open the Prefect UI (`prefect server start`) to watch the runs.
+    Without PREFECT_API_URL it starts a local Prefect server on 127.0.0.1:PORT (its UI is the dashboard of runs;
+    Prefect's temporary server has no scheduler) and stops it on exit. Stops cleanly on SIGTERM/SIGINT.
     """
     from flows import prefect_env
     from flows.serve import interval_groups, serve_forever
@@ -86,5 +94,50 @@ def serve(config: Optional[Path] = ConfigOption) -> None:
     with user_errors():
         settings = settings_from(config)
         for minutes, ids in interval_groups(settings).items():
-            console.print(f"poll every {minutes} min: {', '.join(ids)}")
-        serve_forever(settings, str(config) if config else None)
+            every = f"{interval_seconds} s" if interval_seconds else f"{minutes} min"
+            console.print(f"poll every {every}: {', '.join(ids)}")
+        with _prefect_api(settings, port) as api_url:
+            from prefect.settings import PREFECT_API_URL, temporary_settings
+
+            with temporary_settings({PREFECT_API_URL: api_url}):
+                console.print("serving the schedules; stop with Ctrl-C or SIGTERM")
+                serve_forever(settings, str(config.resolve()) if config else None, interval_seconds)
+
+
+@contextmanager
+def _prefect_api(settings, port: int) -> Iterator[str]:
+    """The configured Prefect API, else a local server kept for as long as `serve` runs."""
+    from prefect.settings import PREFECT_API_URL
+
+    configured = PREFECT_API_URL.value()
+    if configured:
+        console.print(f"Prefect API: {configured}")
+        yield configured
+        return
+    from flows.local_prefect import LocalServer
+
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    log_file = settings.state_dir / "prefect-server.log"
+    console.print(f"starting a local Prefect server (log: {log_file})…")
+    with LocalServer(port, log_file=log_file) as server:
+        console.print(f"dashboard: {server.ui_url}  (other commands: PREFECT_API_URL={server.api_url})")
+        yield server.api_url
+
+
+@alerts_app.command("test")
+def alerts_test(channel: str = typer.Argument(..., help="Channel name (RASID_CHANNELS__<NAME>)."),
+                config: Optional[Path] = ConfigOption) -> None:
+    """Send a sample alert through one channel and say whether it was accepted (the URL is never shown)."""
+    from flows.messages import AlertView, Renderer
+    from flows.relay import Channels
+
+    sample = AlertView(topic_id="test", topic_title="اختبار قناة راصد", title="رسالة تجريبية من راصد",
+                       outlet="rasid", published="—", url="https://example.org/rasid-test",
+                       snippet="هذه رسالة تجريبية للتأكد من وصول التنبيهات.", terms=("تجريبية",))
+    with user_errors():
+        channels = Channels(settings_from(config).channels)
+        ok = channels.send(channel, *Renderer().render(sample))
+    if not ok:
+        console.print(f"[red]channel {channel!r} did not accept the test alert[/]")
+        raise typer.Exit(1)
+    console.print(f"[green]channel {channel!r} accepted the test alert[/]")
