@@ -1,9 +1,10 @@
-"""Arabic, Persian or English: which language a page's text is in.
+"""Arabic, Persian, Kurdish (Sorani) or English: which language a page's text is in.
 
-Persian and Arabic share a script, and Iraqi sites even emit Persian ی and ک in
-Arabic text, so those two letters alone prove nothing. The letters only Persian
-uses (پ چ ژ گ), Persian digits, and the most frequent function words of each
-language decide; Latin-script text is English when English function words show.
+Persian, Sorani Kurdish and Arabic share a script, and Iraqi sites even emit Persian
+ی, ک and ە in Arabic text, so those letters alone prove nothing. The letters only
+Persian uses (پ چ ژ گ) or only Sorani uses (ێ ۆ ڵ ڕ), Persian digits, and the most
+frequent function words of each language decide; Latin-script text is English when
+English function words show.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ _PERSIAN_WORDS = frozenset(
 _ARABIC_WORDS = frozenset(
     "في من على إلى أن التي الذي عن مع هذا هذه كان قال بين بعد حتى إن لم ولا وقد قد كما عام ذلك "
     "أو ثم لا ما وفي الى اليوم خلال".split())
+_SORANI_LETTERS = set("ێۆڵڕ")
+_SORANI_WORDS = frozenset("لە بۆ ئەو ئەم کە بە هەروەها دەکات دەڵێت لەگەڵ ئەوەی بەڵام نییە کرا هەیە".split())
 _ENGLISH_WORDS = frozenset("the of and to in a is that for on with as was by at from it".split())
 
 
 def detect_language(text: str, *, hint: str | None = None) -> str | None:
-    """'ar', 'fa', 'en', or `hint` (the page's declared language) when the text is too short to tell."""
+    """'ar', 'fa', 'ckb', 'en', or `hint` (the page's declared language) when the text is too short to tell."""
     sample = text[:20000]
     arabic_script = sum(1 for ch in sample if "\u0600" <= ch <= "\u06ff")
     latin = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
@@ -37,10 +40,13 @@ def detect_language(text: str, *, hint: str | None = None) -> str | None:
 
 def _arabic_or_persian(sample: str) -> str:
     words = _WORD.findall(sample)
-    persian = sum(1 for w in words if w in _PERSIAN_WORDS)
-    arabic = sum(1 for w in words if w in _ARABIC_WORDS or w.startswith("ال"))
-    persian += sum(1 for ch in sample if ch in _PERSIAN_LETTERS) // 3
-    return "fa" if persian > arabic else "ar"
+    scores = {
+        "ar": sum(1 for w in words if w in _ARABIC_WORDS or w.startswith("ال")),
+        "fa": sum(1 for w in words if w in _PERSIAN_WORDS) + sum(ch in _PERSIAN_LETTERS for ch in sample) // 3,
+        "ckb": sum(1 for w in words if w in _SORANI_WORDS) + sum(ch in _SORANI_LETTERS for ch in sample) // 3,
+    }
+    best = max(scores, key=scores.get)
+    return best if scores[best] > scores["ar"] else "ar"
 
 
 def _short(hint: str | None) -> str | None:

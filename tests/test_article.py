@@ -169,6 +169,8 @@ def test_persian_is_not_arabic_even_with_shared_letters():
     assert detect_language(arabic) == "ar" and detect_language(iraqi) == "ar"
     assert detect_language("Officials said the talks with the coalition would continue in the coming weeks.") == "en"
     assert detect_language("قصير", hint="ar-IQ") == "ar" and detect_language("") is None
+    sorani = "سەرۆکی حکومەتی هەرێم لەگەڵ شاندێکی ئەمریکی کۆبووەوە و باسی لە بارودۆخی ناوچەکە کرد بۆ ئەوەی هاوکاری زیاتر بکرێت."
+    assert detect_language(sorani) == "ckb"
 
 
 # --- agency ---------------------------------------------------------------------------
