@@ -122,14 +122,21 @@ def word_spans(normalized: Normalized, original: str) -> list[tuple[int, int, st
     """(start, end, normalized word) per token, offsets in the original: the matcher's fast path."""
     offsets = normalized.offsets
     size = len(original)
+    if len(normalized.text) == size and offsets == tuple(range(size)):
+        # Nothing was dropped or expanded (offsets are 0..n-1): positions carry over as they are.
+        return [(found.start(), found.end(), _undot(found.group())) for found in _TOKEN_RE.finditer(normalized.text)]
     out = []
     for found in _TOKEN_RE.finditer(normalized.text):
         end = offsets[found.end() - 1] + 1
         if end < size and original[end] in _DROPPED:
             end = _COMBINING_TAIL.match(original, end).end()
-        word = found.group()
-        out.append((offsets[found.start()], end, word.replace(".", "") if "." in word else word))
+        out.append((offsets[found.start()], end, _undot(found.group())))
     return out
+
+
+def _undot(word: str) -> str:
+    """u.s. -> us: dotted abbreviations are one word."""
+    return word.replace(".", "") if "." in word else word
 
 
 def normalize_word(word: str) -> str:

@@ -90,24 +90,32 @@ class TopicMatcher:
         return tuple(results)
 
     def _scan(self, tokens, title_tokens: int) -> dict[int, list[int]]:
-        """word id -> token positions (body positions offset by BODY).
+        """word id -> token positions in text order (body positions offset by BODY).
 
-        Each distinct word is run through the automaton once and remembered, so an article
-        costs one dictionary lookup per token plus one step per hit, whatever the topic count.
+        Each distinct word is run through the automaton once per matcher and remembered, so an
+        article costs one lookup per distinct word plus one step per hit, whatever the topic count.
         """
         known = self._word_ids
         if len(known) > _MAX_KNOWN_WORDS:
             known.clear()
-        found: defaultdict[int, list[int]] = defaultdict(list)
+        by_word: defaultdict[str, list[int]] = defaultdict(list)
         for index, (_, _, word) in enumerate(tokens):
+            by_word[word].append(index if index < title_tokens else index - title_tokens + BODY)
+        found: dict[int, list[int]] = {}
+        unsorted = set()
+        for word, positions in by_word.items():
             ids = known.get(word)
             if ids is None:
                 ids = known[word] = tuple({value for _, value in self._automaton.iter(_keyed(word))})
-            if ids:
-                position = index if index < title_tokens else index - title_tokens + BODY
-                for word_id in ids:
-                    found[word_id].append(position)
-        return dict(found)
+            for word_id in ids:
+                if word_id in found:
+                    found[word_id] = found[word_id] + positions     # a prefix hit by several words
+                    unsorted.add(word_id)
+                else:
+                    found[word_id] = positions
+        for word_id in unsorted:
+            found[word_id].sort()
+        return found
 
 
 def _describe(topic_id: str, spans: list[Span], tokens, title_tokens: int, document: str,
