@@ -30,18 +30,18 @@ VERBATIM_JACCARD = 0.5   # shingle Jaccard above which two articles are copies, 
 # Logistic weights over story_features.FEATURES, fitted by `uv run python bench/grouping.py --fit`
 # on the dev split of tests/data/stories/eval.jsonl.
 WEIGHTS: dict[str, float] = {
-    "bias": -2.37, "minhash": 0.0, "terms": 0.91, "title": 0.66, "entities": 1.41, "lead_entities": 3.38,
-    "title_entities": 0.09, "events": 0.07, "lead_events": 0.22, "place_conflict": -1.1, "main_place": 1.01, "title_missing": -1.34,
-    "numbers": 1.22, "facts": 1.08, "dates": 0.45, "hours": -4.31, "agency": 0.23, "topics": 0.0,
-    "cross_lang": -0.06, "cross_entities": 1.05,
+    "bias": -2.37, "minhash": 0.0, "terms": 0.91, "title": 0.66, "entities": 1.41,
+    "lead_entities": 3.38, "title_entities": 0.09, "events": 0.07, "lead_events": 0.22, "place_conflict": -1.1,
+    "main_place": 1.01, "title_missing": -1.34, "numbers": 1.22, "facts": 1.08, "dates": 0.45,
+    "hours": -4.31, "agency": 0.23, "topics": 0.0, "cross_lang": -0.06, "cross_entities": 1.05,
 }
 # The same fit over signatures made without a gazetteer (`--fit --without-gazetteer`): no
 # entity evidence, so terms, numbers and time carry it. Used when either side lacks entities.
 WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
-    "bias": 1.01, "minhash": 0.04, "terms": 2.75, "title": 0.41, "entities": 0.0, "lead_entities": 0.0,
-    "title_entities": 0.0, "events": 0.0, "lead_events": 0.0, "place_conflict": 0.0, "main_place": 0.0, "title_missing": 0.0,
-    "numbers": 1.86, "facts": 1.17, "dates": 1.01, "hours": -7.05, "agency": 0.63, "topics": 0.0,
-    "cross_lang": 1.24, "cross_entities": 0.0,
+    "bias": 1.01, "minhash": 0.04, "terms": 2.75, "title": 0.41, "entities": 0.0,
+    "lead_entities": 0.0, "title_entities": 0.0, "events": 0.0, "lead_events": 0.0, "place_conflict": 0.0,
+    "main_place": 0.0, "title_missing": 0.0, "numbers": 1.86, "facts": 1.17, "dates": 1.01,
+    "hours": -7.05, "agency": 0.63, "topics": 0.0, "cross_lang": 1.24, "cross_entities": 0.0,
 }
 SAME_STORY_THRESHOLD = 0.8
 
@@ -119,14 +119,15 @@ NEW_ACTOR_WEIGHT = 0.6   # a ministry, commander or spokesman, not "US forces" o
 
 
 def _higher_casualties(new: StorySignature, story_members: Sequence[StorySignature]) -> tuple[tuple[str, int], ...]:
-    """Figures above the story's highest of their kind. A first figure of a kind counts only
-    when the headline gives it: background figures (an earlier attack's dead) sit in the body."""
+    """Figures above the story's highest of their kind, told in the headline or first paragraph
+    (later paragraphs hold background tallies). A first figure of a kind counts only when
+    the headline gives it: a lede may recall an earlier attack's dead."""
     highest: dict[str, int] = {}
     for member in story_members:
         for kind, value in member.facts:
             highest[kind] = max(highest.get(kind, 0), value)
     rises: dict[str, int] = {}
-    for kind, value in new.facts:
+    for kind, value in new.lead_facts:
         known = kind in highest
         if value > highest.get(kind, 0) and (known or (kind, value) in new.title_facts):
             rises[kind] = max(rises.get(kind, 0), value)

@@ -11,12 +11,13 @@ from typing import Mapping
 
 from extractors.story_signature import StorySignature
 
-FEATURES = ("minhash", "terms", "title", "entities", "lead_entities", "title_entities", "events", "lead_events", "place_conflict", "main_place", "title_missing",
-            "numbers", "facts", "dates", "hours", "agency", "topics", "cross_lang", "cross_entities")
+FEATURES = ("minhash", "terms", "title", "entities", "lead_entities", "title_entities", "events", "lead_events",
+            "place_conflict", "main_place", "title_missing", "numbers", "facts", "dates", "hours", "agency", "topics",
+            "cross_lang", "cross_entities")
 SPECIFIC_PLACE = 0.6     # a place this specific, named by both but different, means another event
 HOURS_SCALE = 72.0
-MIN_ENTITY_MASS = 1.0
-TITLE_WEIGHT = 0.3       # headline entities vaguer than this ("Iraq", "US forces") say nothing    # sharing only "Iraq" must not look like full agreement
+MIN_ENTITY_MASS = 1.0    # sharing only "Iraq" must not look like full agreement
+TITLE_WEIGHT = 0.3       # headline entities vaguer than this ("Iraq", "US forces") say nothing
 
 
 def _idf(key: str, doc_freq: Mapping[str, int] | None, n_docs: int) -> float:

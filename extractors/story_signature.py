@@ -29,6 +29,7 @@ MAX_ENTITY_KEYS = 8     # entity keys kept (most specific first)
 MAIN_PLACE_WEIGHT = 0.6  # a base or town, not a country
 MIN_KEY_WEIGHT = 0.3    # entities vaguer than this ("Iraq", "the coalition") are not keys
 TITLE_BOOST, LEDE_BOOST, LEDE_WORDS = 3.0, 2.0, 40
+FACT_LEAD_WORDS = 60    # a new casualty figure is news in the first paragraph; later, background
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class StorySignature:
     numbers: tuple[int, ...] = ()                    # numbers named, years left out
     facts: tuple[tuple[str, int], ...] = ()          # casualty figures: ("killed", 3)
     title_facts: tuple[tuple[str, int], ...] = ()    # casualty figures the headline gives
+    lead_facts: tuple[tuple[str, int], ...] = ()     # ... the headline and the first paragraph give
     dates: tuple[str, ...] = ()                      # calendar dates named: "d28-m1", "m9-2025"
     minhash: tuple[int, ...] = ()
     published: str | None = None                     # ISO 8601
@@ -75,6 +77,7 @@ class StorySignature:
                 main_place=data.get("main_place"),
                 numbers=tuple(data.get("numbers", ())), facts=tuple((k, int(v)) for k, v in data.get("facts", ())),
                 title_facts=tuple((k, int(v)) for k, v in data.get("title_facts", ())),
+                lead_facts=tuple((k, int(v)) for k, v in data.get("lead_facts", ())),
                 dates=tuple(data.get("dates", ())),
                 minhash=tuple(data.get("minhash", ())), published=data.get("published"),
                 agency=data.get("agency"), topics=tuple(data.get("topics", ())), lang=data.get("lang", "ar"),
@@ -138,7 +141,9 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
         entities=entities, title_entities=tuple(e.id for e in in_title),
         lead_entities=tuple(e.id for e in in_lead), main_place=_main_place(in_title + found),
         numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks, in_names),
-        title_facts=casualty_facts(title_toks, in_names), dates=dates_named(all_toks)[:20], minhash=values,
+        title_facts=casualty_facts(title_toks, in_names),
+        lead_facts=casualty_facts(all_toks[:len(title_toks) + FACT_LEAD_WORDS], in_names),
+        dates=dates_named(all_toks)[:20], minhash=values,
         published=published.isoformat() if published else None, agency=agency or detect_agency(text),
         topics=tuple(topics), lang=lang or language(title + " " + text[:2000]), size=len(all_toks),
         entities_looked_up=gazetteer is not None)

@@ -112,3 +112,13 @@ def test_any_text_gives_a_signature_that_round_trips(text):
 def test_signature_without_a_gazetteer_warns_that_only_copies_will_group():
     with pytest.warns(RuntimeWarning, match="gazetteer"):
         story_signature(*TOWER_AR)
+
+
+def test_a_background_tally_deep_in_the_body_is_not_an_update():
+    story = [sig(TOWER_AR), sig(TOWER_EN, hours=1)]
+    background = ("The outpost sits where the borders of Jordan, Syria and Iraq meet and houses a few hundred "
+                  "engineers, aviation and logistics personnel supporting the mission against Islamic State. "
+                  "Since October more than 70 U.S. troops have been wounded in attacks on bases in the region.")
+    copy = sig((TOWER_EN[0], TOWER_EN[1] + " " + background), hours=4)
+    assert ("wounded", 70) in copy.facts
+    assert not added_content(copy, story).worth_alert
