@@ -26,10 +26,7 @@ _FEED_HREF = re.compile(r"(?:/feed/?$|/rss|\.rss$|\.xml$|atom|/feeds?/)", re.IGN
 
 def section_links(html: str, base_url: str, pattern: str | None) -> tuple[FeedItem, ...]:
     """Article links on a listing page, one per canonical URL, titled by their anchor text."""
-    try:
-        wanted = re.compile(pattern) if pattern else None
-    except re.error as exc:
-        raise ConfigError(f"link_pattern is not a valid regular expression: {exc}", source="outlets.yaml") from None
+    wanted = link_pattern(pattern)
     doc = _document(html)
     if doc is None:
         return ()
@@ -51,6 +48,25 @@ def section_links(html: str, base_url: str, pattern: str | None) -> tuple[FeedIt
             continue
         items.append(FeedItem(url=url, title=plain_text(anchor.text_content(), 500)))
     return merge_items(items)
+
+
+def link_pattern(pattern: str | None) -> re.Pattern[str] | None:
+    """The outlet's link_pattern compiled; ConfigError when it is not a valid regular expression."""
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(f"link_pattern is not a valid regular expression: {exc}", source="outlets.yaml") from None
+
+
+def articles_only(items: tuple[FeedItem, ...], pattern: str | None) -> tuple[FeedItem, ...]:
+    """Items whose canonical URL matches the outlet's link_pattern (all of them without a pattern).
+
+    Ordinary sitemaps list section, tag and author pages beside the articles.
+    """
+    wanted = link_pattern(pattern)
+    return items if wanted is None else tuple(item for item in items if wanted.search(item.url))
 
 
 def feed_links(html: str, base_url: str) -> tuple[str, ...]:

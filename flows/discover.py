@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from extractors.errors import RasidError
 from extractors.feeds import FeedError, FeedItem, merge_items, parse_feed
-from extractors.links import section_links
+from extractors.links import articles_only, section_links
 from extractors.outlets import Outlet
 from extractors.sitemaps import SitemapError, parse_sitemap
 from extractors.urls import redact_url
@@ -133,7 +133,8 @@ class _Poll:
         if kind == "section":
             return section_links(result.text or "", result.final_url, self.outlet.link_pattern), ()
         parsed = parse_sitemap(result.body, result.final_url)
-        return parsed.items, parsed.children[: self.fetcher.settings.max_sitemap_children]
+        return (articles_only(parsed.items, self.outlet.link_pattern),
+                parsed.children[: self.fetcher.settings.max_sitemap_children])
 
     def _error(self, url: str, kind: str, exc: Exception, message: str) -> None:
         self.errors.append(f"outlet {self.outlet.id}: {redact_url(url)}: {message}")

@@ -161,6 +161,17 @@ def test_only_the_newest_child_sitemaps_of_an_index_are_read(server):
     for m in months:
         server.routes[f"/sm/{m}.xml"] = lambda h, q, m=m: h.reply(
             200, f"<urlset><url><loc>/news/{m}</loc></url></urlset>".encode(), "application/xml")
-    found = discover(outlet(server, sitemaps=["/sm/index.xml"]))
+    found = discover(outlet(server, sitemaps=["/sm/index.xml"], pattern=r"/news/"))
     assert sorted(i.url for i in found.items) == [server.url(f"/news/2024-0{m}") for m in (4, 5, 6)]
     assert [server.hits[f"/sm/{m}.xml"] for m in months] == [0, 0, 0, 1, 1, 1]
+
+
+def test_sitemap_items_are_filtered_by_the_link_pattern(server):
+    server.routes["/mixed-sitemap.xml"] = lambda h, q: h.reply(200, (
+        "<urlset><url><loc>/outlet/article/1.html</loc></url><url><loc>/outlet/tag/iraq</loc></url>"
+        "<url><loc>/outlet/author/someone</loc></url></urlset>").encode(), "application/xml")
+    assert [i.url for i in discover(outlet(server, sitemaps=["/mixed-sitemap.xml"])).items] == [
+        server.url("/outlet/article/1.html")]
+    assert len(discover(outlet(server, sitemaps=["/mixed-sitemap.xml"], pattern=None)).items) == 3
+    broken = discover(outlet(server, sitemaps=["/mixed-sitemap.xml"], pattern="(unclosed"))
+    assert broken.items == () and "link_pattern" in broken.errors[0]
