@@ -16,7 +16,7 @@ from pathlib import Path
 
 import snowballstemmer
 
-import extractors.matcher as matcher_module
+import extractors.compiled as compiled_module
 import extractors.query as query_module
 from extractors.arabic import normalize_word
 from extractors.matcher import TopicMatcher
@@ -94,8 +94,8 @@ def topic_scores() -> dict:
 def main() -> None:
     report = {}
     for name, (forms_of, query_of) in variants().items():
-        matcher_module.token_forms = lambda word, f=forms_of: f(word)
-        matcher_module._keyed.cache_clear()
+        compiled_module.token_forms = lambda word, f=forms_of: f(word)
+        compiled_module.scan_text.cache_clear()
         query_module.query_word = query_of
         report[name] = {"pairs": pair_scores(forms_of, query_of), "topics": topic_scores()}
     print(json.dumps(report, ensure_ascii=False, indent=2))

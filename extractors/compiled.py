@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
 import ahocorasick
@@ -17,10 +18,17 @@ import ahocorasick
 from extractors.errors import ConfigError
 from extractors.query import And, ListRef, Near, Node, Not, Or, QuerySyntaxError, Term, Title, Word, parse_query
 from extractors.query import MAX_PHRASE_WORDS, term_from_text
+from extractors.stemming import token_forms
 from extractors.topics import Topic
 
 BODY = 1_000_000     # body token positions start here, so no phrase or NEAR spans title and body
-_START, _END = "\x02", "\x03"
+_START, _END = "\x02", "\x03"   # around each form the automaton scans: keys match whole forms or their starts
+
+
+@lru_cache(maxsize=200_000)
+def scan_text(word: str) -> str:
+    """What the automaton scans for one normalized word: each of its forms between the markers."""
+    return "".join(_START + form + _END for form in token_forms(word)[1])
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """All topics compiled into one matcher: the cost of an article grows with its text, not with topics.
 
 Every distinct query word of every topic is one key of a single Aho-Corasick automaton
-(pyahocorasick). An article is normalized and tokenized once; each token contributes
-all its forms (clitic splits) to one string that the automaton scans in C. Only topics
-whose words were found are then evaluated, on the token positions of their hits.
+(pyahocorasick). An article is normalized and tokenized once; each distinct word's forms
+(clitic splits, singulars) go through the automaton once per matcher and the answer is
+remembered. Only topics whose required terms were found are then tested, on the token
+positions of their hits (see extractors/compiled.py and docs/matching.md).
 
 Positions and snippets refer to the document `title + "\\n" + text`.
 """
@@ -13,13 +14,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Mapping, Sequence
 
 from extractors.arabic import normalize, word_spans
-from extractors.compiled import _END, _START, BODY, Builder, Span, TermHits
+from extractors.compiled import BODY, Builder, Span, TermHits, scan_text
 from extractors.snippets import Hit, build_snippet, mark, sentence_bounds
-from extractors.stemming import token_forms
 from extractors.topics import Topic
 
 
@@ -39,12 +38,6 @@ class TopicMatch:
 
 
 _MAX_KNOWN_WORDS = 500_000     # distinct words remembered per matcher before starting afresh
-
-
-@lru_cache(maxsize=200_000)
-def _keyed(word: str) -> str:
-    """All forms of a normalized word, each between start and end markers, as the automaton scans them."""
-    return "".join(_START + form + _END for form in token_forms(word)[1])
 
 
 class TopicMatcher:
@@ -106,7 +99,7 @@ class TopicMatcher:
         for word, positions in by_word.items():
             ids = known.get(word)
             if ids is None:
-                ids = known[word] = tuple({value for _, value in self._automaton.iter(_keyed(word))})
+                ids = known[word] = tuple({value for _, value in self._automaton.iter(scan_text(word))})
             for word_id in ids:
                 if word_id in found:
                     found[word_id] = found[word_id] + positions     # a prefix hit by several words
