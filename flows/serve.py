@@ -8,10 +8,12 @@ SIGINT, so a stop never leaves half a schedule running.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from flows.settings import Settings
 from flows.watch import load_outlets
+
+FIRST_RUN_AFTER_S = 10
 
 
 def interval_groups(settings: Settings) -> dict[int, list[str]]:
@@ -23,19 +25,66 @@ def interval_groups(settings: Settings) -> dict[int, list[str]]:
     return dict(sorted(groups.items()))
 
 
-def deployments(settings: Settings, config_file: str | None):
+def deployments(settings: Settings, config_file: str | None, interval_seconds: int | None = None):
+    """One deployment per interval group and the relay; `interval_seconds` replaces every interval.
+
+    Schedules are anchored a few seconds after start, so the first poll runs right away
+    instead of one whole interval later.
+    """
+    from prefect.schedules import Interval
+
     from flows.poll import poll_scheduled, relay_scheduled
 
     params = {"config_file": config_file}
-    built = [poll_scheduled.to_deployment(name=f"poll-every-{minutes}m", interval=timedelta(minutes=minutes),
+    first = datetime.now(timezone.utc) + timedelta(seconds=FIRST_RUN_AFTER_S)
+
+    def every(minutes: int) -> list:
+        interval = timedelta(seconds=interval_seconds) if interval_seconds else timedelta(minutes=minutes)
+        return [Interval(interval, anchor_date=first)]
+
+    built = [poll_scheduled.to_deployment(name=f"poll-every-{minutes}m", schedules=every(minutes),
                                           parameters={**params, "outlet_ids": ids}, tags=["rasid", "poll"])
              for minutes, ids in interval_groups(settings).items()]
-    built.append(relay_scheduled.to_deployment(name="relay-every-1m", interval=timedelta(minutes=1),
+    built.append(relay_scheduled.to_deployment(name="relay-every-1m", schedules=every(1),
                                                parameters=params, tags=["rasid", "relay"]))
     return built
 
 
-def serve_forever(settings: Settings, config_file: str | None) -> None:
-    from prefect import serve
+def serve_forever(settings: Settings, config_file: str | None, interval_seconds: int | None = None) -> None:
+    """Serve until SIGTERM/SIGINT; on either, schedules are paused and in-flight runs cancelled.
 
-    serve(*deployments(settings, config_file))
+    A cancelled poll is harmless: storing is idempotent and the next run repeats what it left.
+    """
+    import asyncio
+
+    from prefect.runner import Runner
+
+    runner = Runner(pause_on_shutdown=True)
+    for deployment in deployments(settings, config_file, interval_seconds):
+        runner.add_deployment(deployment)
+    asyncio.run(_run_until_signal(runner))
+
+
+async def _run_until_signal(runner) -> None:
+    """Stop the runner from inside its loop on a signal.
+
+    Prefect's own SIGTERM handler exits from inside the event loop (tracebacks and a stop
+    coroutine never awaited); stopping from the loop lets it pause the schedules and exit.
+    """
+    import asyncio
+    import signal
+
+    loop = asyncio.get_running_loop()
+    requested: list[bool] = []
+    stopping: list[asyncio.Task] = []
+
+    def stop(*_args) -> None:
+        if not requested:
+            requested.append(True)
+            loop.call_soon_threadsafe(lambda: stopping.append(loop.create_task(runner.astop())))
+
+    runner.handle_sigterm = stop  # Runner.start() installs this for SIGTERM
+    loop.add_signal_handler(signal.SIGINT, stop)
+    await runner.start()
+    if stopping:
+        await stopping[0]
