@@ -34,6 +34,9 @@ _PUBLISH_CLASS = re.compile(r"publish|posted|created", re.I)
 _BYLINE_CHARS, _BODY_NODE_CHARS = 400, 200
 _FIRST_WEB_YEAR = 1995
 _FOLLOWING_TEXT = "(following::text()[not(ancestor::script) and not(ancestor::style)])[position() <= 200]"
+_PRECEDING_TEXT = "preceding::text()[not(ancestor::script) and not(ancestor::style)][position() <= 12]"
+_CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
+_CHROME_CLASS = re.compile(r"header|nav|menu|ticker|breaking|top-?bar|topnav|clock|today|weather|masthead", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/|$)|"
                        r"/((?:19|20)\d\d)-(\d{2})-(\d{2})(?:/|$|[^\d])|[/_\-]((?:19|20)\d\d)(\d\d)(\d\d)(?:/|$|[_\-.])")
 
@@ -160,9 +163,28 @@ def byline_window(title_element: Any | None) -> str:
     """The short text lines right under the headline, up to the first body paragraph."""
     if title_element is None:
         return ""
+    return " \n ".join(_line_list(title_element.xpath(_FOLLOWING_TEXT)))
+
+
+def above_headline_window(title_element: Any | None) -> str:
+    """The short lines right above the headline (a «category | date» line), page chrome excluded.
+
+    A header clock or a breaking-news ticker sits in an element that does not hold the
+    headline (`<header>`, `<nav>`, class "top-bar", "ticker" …): those lines are skipped.
+    """
+    if title_element is None:
+        return ""
+    holders = set(title_element.iterancestors())
+    nearest_first = [node for node in reversed(title_element.xpath(_PRECEDING_TEXT))
+                     if not _in_chrome(node, holders)]
+    return " \n ".join(reversed(_line_list(nearest_first)))
+
+
+def _line_list(nodes: list[Any]) -> list[str]:
+    """Non-empty lines in the given order, stopping at a body-length line or the size budget."""
     lines: list[str] = []
     total = 0
-    for node in title_element.xpath(_FOLLOWING_TEXT):
+    for node in nodes:
         line = " ".join(node.split())
         if not line:
             continue
@@ -170,24 +192,48 @@ def byline_window(title_element: Any | None) -> str:
             break
         lines.append(line)
         total += len(line)
-    return " \n ".join(lines)
+    return lines
+
+
+def _in_chrome(node: Any, headline_ancestors: set) -> bool:
+    holder = node.getparent()  # a text node's element; for tail text, the element it follows
+    if holder is not None and node.is_tail:
+        holder = holder.getparent()
+    if holder is None:
+        return False
+    for ancestor in (holder, *holder.iterancestors()):
+        if ancestor in headline_ancestors:
+            return False  # reached the container the headline shares: the article's own header
+        marker = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if ancestor.tag in _CHROME_TAGS or _CHROME_CLASS.search(marker):
+            return True
+    return False
 
 
 def byline_date(title_element: Any | None, *, utc_offset_minutes: int | None = None,
                 lang: str | None = None, now: datetime | None = None) -> DateMatch | None:
-    """The first confident date under the headline that is not an 'updated' stamp.
+    """The first confident date under the headline, else the nearest above it; never an update stamp.
 
     Without `now`, only written dates; with it, only relative ones («منذ ساعتين»).
     """
-    window = byline_window(title_element)
+    below = _publication_dates(byline_window(title_element), utc_offset_minutes, lang, now)
+    if below:
+        return below[0]
+    above = _publication_dates(above_headline_window(title_element), utc_offset_minutes, lang, now)
+    return above[-1] if above else None
+
+
+def _publication_dates(window: str, utc_offset_minutes: int | None, lang: str | None,
+                       now: datetime | None) -> list[DateMatch]:
     matches = [m for m in find_dates(window, utc_offset_minutes=utc_offset_minutes, lang=lang, now=now)
                if m.relative == (now is not None)]
     folded = fold(window).lower()
+    kept = []
     for i, match in enumerate(matches):
         following = matches[i + 1].start if i + 1 < len(matches) else None
         if match.confident and _plausible(match) and not _is_update_stamp(folded, match, following):
-            return match
-    return None
+            kept.append(match)
+    return kept
 
 
 def _is_update_stamp(folded: str, match: DateMatch, next_date_start: int | None) -> bool:

@@ -281,3 +281,17 @@ def test_parser_never_raises_and_never_invents_a_default_day(text):
         assert match.value is None or match.value.year >= 1900
         if match.value is not None and not match.relative:
             assert any(ch.isdigit() for ch in match.evidence)
+
+
+def test_date_above_the_headline_is_read_but_not_the_header_clock():
+    body = "<p>" + "نص الخبر " * 60 + "</p>"
+    page = ("<header class='site-header'><div class='today'>الجمعة 24 أيار 2024</div></header>"
+            "<div class='article'><div class='meta'>سياسة | 20 أيار 2024 - 09:15</div><h1>عنوان</h1>" + body + "</div>")
+    tree = _page(page)
+    result = resolve_published(tree, url=None, title_element=tree.find(".//h1"))
+    assert result.source == "byline" and result.value.day == 20
+    clock_only = _page("<header class='site-header'><div class='today'>الجمعة 24 أيار 2024</div></header>"
+                       "<div class='article'><h1>عنوان</h1>" + body + "</div>")
+    assert resolve_published(clock_only, url=None, title_element=clock_only.find(".//h1")).source is None
+    below = _page("<div><div>سياسة | 19 أيار 2024</div><h1>عنوان</h1><div>20 أيار 2024</div>" + body + "</div>")
+    assert resolve_published(below, url=None, title_element=below.find(".//h1")).value.day == 20
