@@ -28,8 +28,8 @@ ROBOTS = "User-agent: *\nDisallow: /private/\n\nUser-agent: badbot\nDisallow: /\
 
 @lru_cache(maxsize=None)
 def gzip_bomb(expanded: int = 200_000_000, layers: int = 1) -> bytes:
-    """`expanded` zero bytes gzipped `layers` times (200 MB -> about 200 KB), made once per run."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    """`expanded` zero bytes gzipped `layers` times (200 MB -> under 1 MB), made once per run (fast level)."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     block = bytes(1_000_000)
     data = b"".join(packer.compress(block) for _ in range(expanded // len(block))) + packer.flush()
     for _ in range(layers - 1):
