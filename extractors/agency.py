@@ -1,6 +1,6 @@
 """Which wire agency an article is a copy of, so syndicated copies can be grouped.
 
-An agency named in a photo credit («(مرتضى السوداني/الأناضول)», «المصدر: رويترز» under a
+An agency named in a photo credit («(اسم المصور/الأناضول)», «المصدر: رويترز» under a
 picture) or quoted deep in the body does not make the article the agency's. It counts
 when it stands where outlets put attribution: a dateline in parentheses near the start,
 the agency told the news in the opening sentence («قال مسؤول ... لوكالة رويترز»), or a

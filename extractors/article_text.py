@@ -5,7 +5,7 @@
   makes it match nothing falls back to generic extraction instead of an empty text.
 - The lead (standfirst) that outlets put in a "description"/"lead" block between the
   headline and the body is dropped by trafilatura (Sputnik Arabic); it is put back.
-- The comment-policy lines that close many Arabic articles («الآراء الواردة أدناه لا تعبر
+- The comment-policy lines that close many Arabic articles («الآراء الواردة … لا تعبر
   …»), inline «اقرأ أيضاً: …» teaser lines and a repeated headline in the first lines are
   removed; so are lines matching the outlet's `drop_patterns`.
 """
