@@ -64,3 +64,14 @@ def _entries(rows: list[outbox.ClaimedAlert], outlet_names, topic_titles) -> lis
             topic_title=topic_titles.get(topic_id, topic_id), title=story.title, url=first.url,
             outlets=tuple(outlet_names.get(o, o) for o in story.outlets), count=story.members))
     return entries
+
+
+def deliver_digest(settings) -> DigestReport:
+    """Plain function behind the digest flow and `rasid digest`."""
+    from flows.watch import load_watch
+    from storage.db import init_db
+
+    watch = load_watch(settings)
+    with Session(init_db(settings), expire_on_commit=False) as session:
+        return send_digest(session, Channels(settings.channels), {o.id: o.name for o in watch.outlets},
+                           {t.id: t.title for t in watch.topics})

@@ -121,9 +121,10 @@ class Delivery:
 class AlertSink(_Server):
     """Records what notification channels POST to it (apprise json:// and form://)."""
 
-    def __init__(self, fail_times: int = 0) -> None:
+    def __init__(self, fail_times: int = 0, delay_s: float = 0.0) -> None:
         self.deliveries: list[Delivery] = []
         self.fail_times = fail_times
+        self.delay_s = delay_s  # a slow channel, so tests can kill a relay mid-delivery
         self.lock = threading.Lock()
         super().__init__(_SinkHandler)
 
@@ -138,6 +139,8 @@ class _SinkHandler(_QuietHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.server.delay_s:
+            time.sleep(self.server.delay_s)
         with self.server.lock:
             if self.server.fail_times > 0:
                 self.server.fail_times -= 1

@@ -19,7 +19,8 @@ from extractors.errors import PermanentError, TransientError
 from flows.fetch import Fetcher
 from flows.outlet_slots import ensure_limits, outlet_slot
 from flows.pipeline import OutletReport, PollContext, poll_outlet
-from flows.relay import Channels, RelayReport, relay, view_builder
+from flows.digest import deliver_digest
+from flows.relay import RelayReport, deliver_due
 from flows.settings import Settings
 from flows.stuck_runs import owner, reap_stuck_runs
 from flows.watch import Watch, load_watch
@@ -70,14 +71,6 @@ async def relay_task(settings: Settings, watch: Watch) -> RelayReport:
     return await asyncio.to_thread(deliver_due, settings, watch)
 
 
-def deliver_due(settings: Settings, watch: Watch) -> RelayReport:
-    """Send every due outbox row through its channel (plain function; the task wraps it)."""
-    engine = init_db(settings)
-    view_of = view_builder({o.id: o.name for o in watch.outlets}, {t.id: t.title for t in watch.topics})
-    with Session(engine, expire_on_commit=False) as session:
-        return relay(session, Channels(settings.channels), view_of)
-
-
 def policies_of(watch: Watch, settings: Settings) -> dict[str, repo.TopicPolicy]:
     return {t.id: repo.TopicPolicy(alert=t.alert, channels=tuple(t.channels) or tuple(settings.default_channels))
             for t in watch.topics}
@@ -98,7 +91,8 @@ async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None) -> 
     await ensure_limits(o.id for o in outlets)
     summary = PollSummary(config_errors=list(watch.errors))
     async with Fetcher(settings.fetch) as fetcher:
-        ctx = PollContext(settings, engine, fetcher, watch.matcher(), policies_of(watch, settings))
+        ctx = PollContext(settings, engine, fetcher, watch.matcher(), policies_of(watch, settings),
+                          watch.gazetteer)
         states = await asyncio.gather(*(poll_outlet_task(ctx, o, return_state=True) for o in outlets))
         summary.outlets = [await _report_of(state, o.id) for state, o in zip(states, outlets)]
     summary.relay = await relay_task(settings, watch)
@@ -171,3 +165,14 @@ async def relay_scheduled(config_file: str | None = None) -> dict:
     settings = _settings_for(config_file)
     report = await relay_task(settings, load_watch(settings))
     return {"sent": len(report.sent), "retried": report.retried, "failed": report.failed}
+
+
+@flow(name="digest")
+async def digest_scheduled(config_file: str | None = None) -> dict:
+    """Send the digest of follow-ups and digest-policy topics, one message per channel."""
+    return (await digest_task(_settings_for(config_file))).__dict__
+
+
+@task(name="send-digest", cache_policy=NO_CACHE)
+async def digest_task(settings: Settings):
+    return await asyncio.to_thread(deliver_digest, settings)

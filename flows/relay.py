@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -82,26 +83,41 @@ def _first_line(text: str) -> str:
 
 
 def relay(session: Session, channels: Channels, view_of: Callable[[outbox.ClaimedAlert], AlertView],
-          *, renderer: Renderer | None = None, limit: int = 100) -> RelayReport:
-    """Deliver due alerts; a row is marked sent only after its channel accepted it."""
+          *, renderer: Renderer | None = None, limit: int = 500, batch: int = 10,
+          lease_s: float = outbox.LEASE.total_seconds(), max_attempts: int = outbox.MAX_ATTEMPTS) -> RelayReport:
+    """Deliver due alerts; a row is marked sent only after its channel accepted it.
+
+    Rows are leased a small batch at a time, so a relay killed mid-delivery delays at
+    most one batch until the lease runs out, and duplicates at most the row in flight.
+    """
     renderer = renderer or Renderer()
     report = RelayReport()
-    for claimed in outbox.claim_due(session, limit=limit):
-        view = view_of(claimed)
-        title, text, html = renderer.render(view)
-        try:
-            ok = channels.send(claimed.alert.channel, title, text, html)
-            error = None if ok else "channel did not accept the message"
-        except PermanentError as exc:
-            ok, error = False, str(exc)
-        if ok:
-            outbox.mark_sent(session, claimed.alert.id)
-            report.sent.append(view)
-        elif outbox.mark_failed_attempt(session, claimed.alert.id, error) == "failed":
-            report.failed += 1
-        else:
-            report.retried += 1
+    handled = 0
+    while handled < limit:
+        claimed = outbox.claim_due(session, limit=min(batch, limit - handled), lease=timedelta(seconds=lease_s))
+        if not claimed:
+            break
+        handled += len(claimed)
+        for row in claimed:
+            _deliver(session, channels, renderer, view_of(row), row, report, max_attempts)
     return report
+
+
+def _deliver(session, channels: Channels, renderer: Renderer, view: AlertView, row: outbox.ClaimedAlert,
+             report: RelayReport, max_attempts: int) -> None:
+    title, text, html = renderer.render(view)
+    try:
+        ok = channels.send(row.alert.channel, title, text, html)
+        error = None if ok else "channel did not accept the message"
+    except PermanentError as exc:
+        ok, error = False, str(exc)
+    if ok:
+        outbox.mark_sent(session, row.alert.id)
+        report.sent.append(view)
+    elif outbox.mark_failed_attempt(session, row.alert.id, error, max_attempts=max_attempts) == "failed":
+        report.failed += 1
+    else:
+        report.retried += 1
 
 
 def view_builder(outlet_names: Mapping[str, str], topic_titles: Mapping[str, str],
@@ -148,3 +164,13 @@ def views_for(settings, watch) -> Callable[[outbox.ClaimedAlert], AlertView]:
     """The view builder of a configured watch: outlet names, topic titles, the gazetteer."""
     return view_builder({o.id: o.name for o in watch.outlets}, {t.id: t.title for t in watch.topics},
                         watch.gazetteer)
+
+
+def deliver_due(settings, watch) -> RelayReport:
+    """Send every due outbox row through its channel (plain function: the relay task and
+    `rasid relay` call it; it imports no Prefect, so a relay process starts quickly)."""
+    from storage.db import init_db
+
+    with Session(init_db(settings), expire_on_commit=False) as session:
+        return relay(session, Channels(settings.channels), views_for(settings, watch),
+                     lease_s=settings.alert_lease_s, max_attempts=settings.alert_max_attempts)

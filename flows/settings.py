@@ -70,6 +70,8 @@ class Settings(BaseSettings):
         default_factory=dict, description="apprise URLs by channel name (secrets)")
     default_channels: list[str] = Field(default_factory=lambda: ["default"])
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    alert_lease_s: float = Field(120.0, gt=0, description="how long a relay holds an alert it is delivering")
+    alert_max_attempts: int = Field(5, ge=1, description="deliveries tried before an alert is marked failed")
     max_articles_per_outlet: int = Field(50, ge=1, description="newest feed items fetched per poll")
     log_level: str = "INFO"
 

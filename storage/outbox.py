@@ -30,7 +30,7 @@ class ClaimedAlert:
 
 
 def claim_due(session: Session, *, limit: int = 50, now: datetime | None = None,
-              kinds: Sequence[str] = ("new", "update")) -> list[ClaimedAlert]:
+              kinds: Sequence[str] = ("new", "update"), lease: timedelta = LEASE) -> list[ClaimedAlert]:
     """Lease up to `limit` due alerts to this relay and return them with what they show."""
     now = now or utcnow()
     query = (select(Alert).where(Alert.status == "pending", Alert.next_attempt <= now, Alert.kind.in_(list(kinds)),
@@ -40,7 +40,7 @@ def claim_due(session: Session, *, limit: int = 50, now: datetime | None = None,
         query = query.with_for_update(skip_locked=True)
     alerts = session.exec(query).all()
     for alert in alerts:
-        alert.lease_until = now + LEASE
+        alert.lease_until = now + lease
         alert.attempts += 1
         session.add(alert)
     session.commit()

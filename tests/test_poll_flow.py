@@ -110,7 +110,7 @@ def test_bad_topic_file_and_broken_outlet_do_not_stop_the_poll(demo_settings, tm
 
 
 def test_copy_of_known_story_goes_to_the_digest_once(demo_settings, replay, sink):
-    from flows.poll import deliver_digest
+    from flows.digest import deliver_digest
 
     _poll(demo_settings)
     first_digest = deliver_digest(demo_settings)

@@ -126,7 +126,7 @@ def match(docs: Path = typer.Argument(..., exists=True, dir_okay=False, help="JS
 @app.command("relay")
 def relay_command(config: Optional[Path] = ConfigOption) -> None:
     """Deliver due alerts from the outbox (retries failed ones whose backoff has passed)."""
-    from flows.poll import deliver_due
+    from flows.relay import deliver_due
     from flows.watch import load_watch
 
     with user_errors():
@@ -138,7 +138,7 @@ def relay_command(config: Optional[Path] = ConfigOption) -> None:
 @app.command("digest")
 def digest_command(config: Optional[Path] = ConfigOption) -> None:
     """Send the digest now: follow-ups and digest-policy stories, one message per channel."""
-    from flows.poll import deliver_digest
+    from flows.digest import deliver_digest
 
     with user_errors():
         report = deliver_digest(settings_from(config))
