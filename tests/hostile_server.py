@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpcore
 
-ARABIC_HTML = ("<html><head><title>العراق</title></head><body><h1>انسحاب قوات التحالف الدولي من العراق</h1>"
+ARABIC_HTML = ("<html><head><title>العراق</title></head><body><h1>القوات الأجنبية تغادر قاعدة عسكرية في العراق</h1>"
                "<p>قالت مصادر عراقية إن القوات الأجنبية بدأت الانسحاب من القواعد العسكرية.</p></body></html>")
 ROBOTS = "User-agent: *\nDisallow: /private/\n\nUser-agent: badbot\nDisallow: /\n"
 
