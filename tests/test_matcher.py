@@ -171,3 +171,9 @@ def test_sentences_do_not_break_inside_abbreviations_or_decimals():
     text = "Officials said the U.S. forces will withdraw 2.5 thousand troops. Weather was fine."
     (found,) = TopicMatcher.compile([topic("withdraw*")]).match("", text)
     assert found.snippet == "Officials said the U.S. forces will withdraw 2.5 thousand troops."
+
+
+def test_not_under_title_only_looks_at_the_title():
+    query = "التحالف AND title:(NOT قاعدة)"
+    assert matches(query, "خبر عن التحالف", "قاعدة عين الأسد")      # قاعدة only in the body
+    assert not matches(query, "قاعدة التحالف", "نص")
