@@ -7,7 +7,7 @@ import pytest
 from extractors.charset import decode_html
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-ARABIC = ("<html><body><h1>انسحاب قوات التحالف من القواعد العسكرية في العراق</h1>"
+ARABIC = ("<html><body><h1>غادرت القوات الأجنبية القواعد العسكرية في العراق</h1>"
           "<p>قال مسؤولون إن الانسحاب بدأ.</p></body></html>")
 
 
