@@ -321,3 +321,14 @@ def test_youm7_local_clock_stamped_z_is_corrected_with_the_outlet_offset():
     article = extract_article(html, row["url"], utc_offset_hours=2)
     assert article.published == datetime(2020, 8, 24, 7, 23, tzinfo=timezone.utc)
     assert article.published_local.date().isoformat() == row["date"] and "local time" in article.date_evidence
+
+
+@needs_corpus
+def test_outlet_body_xpath_on_a_real_page_keeps_the_truth():
+    html, row = _page("001")
+    article = extract_article(html, row["url"], overrides=ExtractOverrides(body_xpath="//div[@id='articleBody']"))
+    text = _norm(article.text)
+    assert all(_norm(s) in text for s in row["text_contains"])
+    assert not any(_norm(s) in text for s in row["text_excludes"])
+    stale = extract_article(html, row["url"], overrides=ExtractOverrides(body_xpath="//div[@id='gone']"))
+    assert all(_norm(s) in _norm(stale.text) for s in row["text_contains"])  # template changed: generic wins
