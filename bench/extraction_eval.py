@@ -11,7 +11,7 @@ date given that is not the truth: the figure that must stay 0), missing dates,
 text must-contain and must-not-contain rates, on the replay the share of body
 paragraphs that come out as lines of their own (not glued to others), per outlet. Systems: rasid as shipped,
 rasid with other trafilatura settings and with each of its fixes turned off, and plain
-trafilatura 2.3 defaults (its date is htmldate's).
+trafilatura 2.3 defaults (its date is htmldate's), and htmldate's find_date alone (dates only).
 """
 
 from __future__ import annotations
@@ -132,6 +132,15 @@ def run_plain(case: Case) -> Outcome:
     return Outcome(doc.title, doc.date, doc.text or "", gives_instant=False)
 
 
+def run_htmldate(case: Case) -> Outcome:
+    from htmldate import find_date
+
+    return Outcome(None, find_date(case.html, url=case.url), "", gives_instant=False)
+
+
+_DATE_FIGURES = ("pages", "date_accuracy", "wrong_dates", "missing_dates", "wrong_date_pages")
+
+
 def score(cases: list[Case], outcomes: list[Outcome]) -> dict:
     total: dict = defaultdict(int)
     per_outlet: dict = defaultdict(lambda: defaultdict(int))
@@ -223,6 +232,8 @@ def evaluate(cases: list[Case], *, variants: bool = True) -> dict:
     started = time.perf_counter()
     systems["plain_trafilatura_defaults"] = score(cases, [run_plain(c) for c in cases])
     plain_ms = (time.perf_counter() - started) * 1000 / max(1, len(cases))
+    dates_only = score(cases, [run_htmldate(c) for c in cases])
+    systems["htmldate_find_date_defaults"] = {k: dates_only[k] for k in _DATE_FIGURES}
     systems["mean_ms_per_page"] = {"rasid": round(rasid_ms, 1), "plain_trafilatura_defaults": round(plain_ms, 1)}
     return systems
 
