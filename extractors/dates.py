@@ -12,7 +12,7 @@ Public: `DateMatch`, `find_dates(text)`, `parse_date(text)`, `parse_structured(v
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
@@ -104,6 +104,8 @@ _RELATIVE_UNITS = {  # folded word -> (seconds, count when no number is written)
 _NUMBER_WORDS = {"ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5, "ست": 6, "سته": 6,
                  "سبع": 7, "سبعه": 7, "ثماني": 8, "ثمان": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9, "عشر": 10,
                  "عشره": 10}
+_DAY_WORDS = {"اليوم": 0, "today": 0, "امروز": 0, "امس": 1, "البارحه": 1, "yesterday": 1, "ديروز": 1}
+_DAY_WORD = re.compile(rf"(?<![\w])(?P<day>{_alt(_DAY_WORDS)})\s*[,،\-]?\s*(?:(?:الساعه|at)\s*)?{_TIME}", re.I)
 _ARABIC_UNITS = _alt(k for k in _RELATIVE_UNITS if not k.isascii())
 _RELATIVE = re.compile(
     rf"(?:(?<![\w])(?:منذ|قبل)\s+(?:(?P<n>[0-9]+|(?:{_alt(_NUMBER_WORDS)})(?=\s))\s*)?"
@@ -130,8 +132,9 @@ def find_dates(text: str, *, now: datetime | None = None, utc_offset_minutes: in
             if match is not None:
                 found.append(match)
     if now is not None:
-        found.extend(r for r in _relatives(text, folded, now)
-                     if not any(r.start < f.end and f.start < r.end for f in found))
+        for relative in (*_relatives(text, folded, now), *_day_words(text, folded, now, utc_offset_minutes)):
+            if not any(relative.start < f.end and f.start < relative.end for f in found):
+                found.append(relative)
     return sorted(found, key=lambda f: f.start)
 
 
@@ -321,6 +324,25 @@ def _shift(base: int, sign: str, hours: str, minutes: str | None) -> int | None:
     if h > 14 or mi > 59:
         return None
     return base + (h * 60 + mi) * (1 if sign == "+" else -1)
+
+
+def _day_words(text: str, folded: str, now: datetime, offset: int | None) -> list[DateMatch]:
+    """«اليوم 10:30», «أمس الساعة 22:15», "Yesterday 9:05": the outlet's day of `now`, minus 0 or 1."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    local_today = now.astimezone(timezone(timedelta(minutes=offset or 0))).date()
+    found = []
+    for m in _DAY_WORD.finditer(folded):
+        clock = _hms(m)
+        if clock is None:
+            continue
+        day = local_today - timedelta(days=_DAY_WORDS[m["day"].lower()])
+        local = datetime.combine(day, datetime.min.time()).replace(**clock)
+        match = _dated(local, GREGORIAN, text[m.start():m.end()], m.start(), m.end(), has_time=True,
+                       offset=offset, explicit=False)
+        if match.value <= now + timedelta(minutes=5):  # "today" at a later hour is not a publication time
+            found.append(replace(match, relative=True))
+    return found
 
 
 def _relatives(text: str, folded: str, now: datetime) -> list[DateMatch]:

@@ -133,6 +133,17 @@ def test_relative_forms_need_now(text, hours):
     assert match.relative and (NOW - match.value).total_seconds() == hours * 3600
 
 
+def test_today_and_yesterday_with_a_time_are_read_on_the_outlet_clock():
+    now = datetime(2025, 3, 1, 22, 30, tzinfo=timezone.utc)  # already 2 March 01:30 in Baghdad
+    assert parse_date("أمس الساعة 22:15", now=now, utc_offset_minutes=180).value == datetime(
+        2025, 3, 1, 19, 15, tzinfo=timezone.utc)
+    assert parse_date("اليوم 01:10 ص", now=now, utc_offset_minutes=180).value == datetime(
+        2025, 3, 1, 22, 10, tzinfo=timezone.utc)
+    assert parse_date("اليوم 10:30 ص", now=now, utc_offset_minutes=180) is None  # later than now
+    assert parse_date("اليوم 01:10 ص", utc_offset_minutes=180) is None  # needs now
+    assert parse_date("اليوم السابع", now=now) is None
+
+
 def test_month_tables_do_not_collide():
     tables = [set(GREGORIAN_AR), set(ENGLISH), set(HIJRI), set(JALALI)]
     for i, first in enumerate(tables):
