@@ -30,20 +30,20 @@ VERBATIM_JACCARD = 0.5   # shingle Jaccard above which two articles are copies, 
 # Logistic weights over story_features.FEATURES, fitted by `uv run python bench/grouping.py --fit`
 # on the dev split of tests/data/stories/eval.jsonl.
 WEIGHTS: dict[str, float] = {
-    "bias": -2.37, "minhash": 0.0, "terms": 0.91, "title": 0.66, "entities": 1.41,
-    "lead_entities": 3.38, "title_entities": 0.09, "events": 0.07, "lead_events": 0.22, "place_conflict": -1.1,
-    "main_place": 1.01, "title_missing": -1.34, "numbers": 1.22, "facts": 1.08, "dates": 0.45,
-    "hours": -4.31, "agency": 0.23, "topics": 0.0, "cross_lang": -0.06, "cross_entities": 1.05,
+    "bias": -2.36, "minhash": 0.0, "terms": 0.78, "title": 0.45, "entities": 1.69,
+    "lead_entities": 3.07, "title_entities": 0.06, "events": 0.14, "lead_events": 0.07, "place_conflict": -1.12,
+    "main_place": 1.22, "title_missing": -1.27, "numbers": 1.37, "facts": 1.72, "dates": 0.39,
+    "hours": -4.05, "agency": 0.48, "topics": 0.0, "cross_lang": -0.01, "cross_entities": 1.04,
 }
 # The same fit over signatures made without a gazetteer (`--fit --without-gazetteer`): no
 # entity evidence, so terms, numbers and time carry it. Used when either side lacks entities.
 WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
-    "bias": 1.01, "minhash": 0.04, "terms": 2.75, "title": 0.41, "entities": 0.0,
+    "bias": 0.93, "minhash": 0.04, "terms": 2.6, "title": 0.37, "entities": 0.0,
     "lead_entities": 0.0, "title_entities": 0.0, "events": 0.0, "lead_events": 0.0, "place_conflict": 0.0,
-    "main_place": 0.0, "title_missing": 0.0, "numbers": 1.86, "facts": 1.17, "dates": 1.01,
-    "hours": -7.05, "agency": 0.63, "topics": 0.0, "cross_lang": 1.24, "cross_entities": 0.0,
+    "main_place": 0.0, "title_missing": 0.0, "numbers": 1.6, "facts": 2.02, "dates": 0.96,
+    "hours": -6.96, "agency": 1.09, "topics": 0.0, "cross_lang": 1.25, "cross_entities": 0.0,
 }
-SAME_STORY_THRESHOLD = 0.8
+SAME_STORY_THRESHOLD = 0.78
 
 
 def _sigmoid(x: float) -> float:

@@ -111,7 +111,7 @@ def features(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, int
         "main_place": _same_or_not(a.main_place, b.main_place),
         "title_missing": missing,
         "numbers": _overlap(set(a.numbers), set(b.numbers)),
-        "facts": _overlap(set(a.facts), set(b.facts)),
+        "facts": _overlap(set(a.lead_facts), set(b.lead_facts)),
         "dates": _overlap(set(a.dates), set(b.dates)),
         "hours": _hours(a, b),
         "agency": _same_or_not(a.agency, b.agency),

@@ -29,7 +29,7 @@ MAX_ENTITY_KEYS = 8     # entity keys kept (most specific first)
 MAIN_PLACE_WEIGHT = 0.6  # a base or town, not a country
 MIN_KEY_WEIGHT = 0.3    # entities vaguer than this ("Iraq", "the coalition") are not keys
 TITLE_BOOST, LEDE_BOOST, LEDE_WORDS = 3.0, 2.0, 40
-FACT_LEAD_WORDS = 60    # a new casualty figure is news in the first paragraph; later, background
+FACT_LEAD_WORDS = 60    # numbers, dates, new figures: the first paragraph's; later ones are background
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,11 @@ class StorySignature:
     title_entities: tuple[str, ...] = ()             # ids named in the title
     lead_entities: tuple[str, ...] = ()              # ids named in the title or the lede
     main_place: str | None = None                    # the first specific place, title first: where it happened
-    numbers: tuple[int, ...] = ()                    # numbers named, years left out
+    numbers: tuple[int, ...] = ()                    # numbers in the headline and first paragraph, not years
     facts: tuple[tuple[str, int], ...] = ()          # casualty figures: ("killed", 3)
     title_facts: tuple[tuple[str, int], ...] = ()    # casualty figures the headline gives
     lead_facts: tuple[tuple[str, int], ...] = ()     # ... the headline and the first paragraph give
-    dates: tuple[str, ...] = ()                      # calendar dates named: "d28-m1", "m9-2025"
+    dates: tuple[str, ...] = ()                      # ... calendar dates there: "d28-m1", "m9-2025"
     minhash: tuple[int, ...] = ()
     published: str | None = None                     # ISO 8601
     agency: str | None = None
@@ -130,7 +130,8 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
     in_lead = _entities(gazetteer, spans, 0, len(title_toks) + LEDE_WORDS)
     entities = tuple((e.id, e.kind, e.weight) for e in found)
     in_names = frozenset(i for start, end, _ in spans for i in range(start, end))  # «البرج 22» is no count
-    numbers = sorted({v for i, v in numbers_at([t.forms for t in all_toks])
+    lead_toks = all_toks[:len(title_toks) + FACT_LEAD_WORDS]  # outlets append background tallies later
+    numbers = sorted({v for i, v in numbers_at([t.forms for t in lead_toks])
                       if v >= 2 and not is_year(v) and i not in in_names})
     values = minhash([w for w in title_words + body_words])
     specific = sorted((e for e in entities if e[1] != "event" and e[2] >= MIN_KEY_WEIGHT), key=lambda e: -e[2])
@@ -142,8 +143,7 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
         lead_entities=tuple(e.id for e in in_lead), main_place=_main_place(in_title + found),
         numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks, in_names),
         title_facts=casualty_facts(title_toks, in_names),
-        lead_facts=casualty_facts(all_toks[:len(title_toks) + FACT_LEAD_WORDS], in_names),
-        dates=dates_named(all_toks)[:20], minhash=values,
+        lead_facts=casualty_facts(lead_toks, in_names), dates=dates_named(lead_toks)[:20], minhash=values,
         published=published.isoformat() if published else None, agency=agency or detect_agency(text),
         topics=tuple(topics), lang=lang or language(title + " " + text[:2000]), size=len(all_toks),
         entities_looked_up=gazetteer is not None)
