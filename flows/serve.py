@@ -1,8 +1,9 @@
 """`rasid serve`: every schedule in one long-running process (Prefect `serve`).
 
 Outlets are polled in groups that share a poll interval; the relay retries due
-alerts every minute. Prefect's serve() pauses the schedules and exits on SIGTERM or
-SIGINT, so a stop never leaves half a schedule running.
+alerts every minute and the digest goes out hourly. On SIGTERM or SIGINT the
+schedules are paused and the process exits, so a stop never leaves half a schedule
+running.
 """
 
 from __future__ import annotations
@@ -26,14 +27,14 @@ def interval_groups(settings: Settings) -> dict[int, list[str]]:
 
 
 def deployments(settings: Settings, config_file: str | None, interval_seconds: int | None = None):
-    """One deployment per interval group and the relay; `interval_seconds` replaces every interval.
+    """One deployment per interval group, the relay (every minute) and the digest (hourly); `interval_seconds` replaces every interval.
 
     Schedules are anchored a few seconds after start, so the first poll runs right away
     instead of one whole interval later.
     """
     from prefect.schedules import Interval
 
-    from flows.poll import poll_scheduled, relay_scheduled
+    from flows.poll import digest_scheduled, poll_scheduled, relay_scheduled
 
     params = {"config_file": config_file}
     first = datetime.now(timezone.utc) + timedelta(seconds=FIRST_RUN_AFTER_S)
@@ -47,6 +48,8 @@ def deployments(settings: Settings, config_file: str | None, interval_seconds: i
              for minutes, ids in interval_groups(settings).items()]
     built.append(relay_scheduled.to_deployment(name="relay-every-1m", schedules=every(1),
                                                parameters=params, tags=["rasid", "relay"]))
+    built.append(digest_scheduled.to_deployment(name="digest-every-1h", schedules=every(60),
+                                                parameters=params, tags=["rasid", "digest"]))
     return built
 
 
