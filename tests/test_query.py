@@ -154,3 +154,21 @@ def test_lists_parse_and_reject_bad_items_at_their_line():
     with pytest.raises(ConfigError) as info:
         parse_lists("bases: حرير\n", "l.yaml")
     assert "expected a non-empty list" in info.value.reason
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+PIECES = st.sampled_from(["التحالف", "انسحب*", '"عين الأسد"', "«قاعدة", "»", "(", ")", "AND", "OR", "NOT", "NEAR/3",
+                          "NEAR", "title:", "@bases", "@", "*", "a", "US", "-", "،", '"', "\n", "  "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=12))
+def test_any_query_text_parses_or_fails_with_a_positioned_syntax_error(pieces):
+    text = " ".join(pieces)
+    try:
+        tree = parse_query(text, source="q", line=3, column=5)
+    except QuerySyntaxError as exc:
+        assert exc.line >= 3 and exc.column >= 1 and exc.reason
+        return
+    assert explain(tree)
