@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import warnings
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Sequence
 
+from extractors.agency import detect_agency
 from extractors.entities import Entity, Gazetteer
 from extractors.errors import PermanentError
 from extractors.minhash import band_keys, minhash
-from extractors.agency import detect_agency
 from extractors.story_text import (Tok, casualty_facts, content_stems, dates_named, is_year, language,
                                    numbers_at, tokens)
 

@@ -6,7 +6,6 @@ so the gazetteer and the story signature see the same word forms as topic matchi
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import NamedTuple, Sequence
 
