@@ -152,8 +152,8 @@ def _print_backtest(report: dict) -> None:
     console.print(f"[bold]{report['topic']}[/]: {report['matched']} of {report['scanned']} stored articles match",
                   highlight=False)
     if not report["scanned"]:
-        console.print("the archive holds no articles in that range (fill it with `rasid poll`, or point --config "
-                      "at the state dir of a `rasid demo --state-dir DIR` run)", highlight=False)
+        console.print("the archive holds no articles in that range (fill it with `rasid poll`, or use the database "
+                      "of a `rasid demo --state-dir DIR` run: RASID_STATE_DIR=DIR)", highlight=False)
     for title, key in (("outlet", "per_outlet"), ("day", "per_day")):
         if report[key]:
             table = Table(title=f"matches per {title}")
