@@ -35,6 +35,9 @@ class Outlet:
     country: str | None = None
     utc_offset_hours: float | None = None
     poll_minutes: int = 15
+    adaptive: bool = True
+    poll_min_minutes: int = 5
+    poll_max_minutes: int = 360
     enabled: bool = True
     extract: ExtractOverrides = field(default_factory=ExtractOverrides)
 
@@ -44,7 +47,8 @@ class Outlet:
 
 
 _FIELDS = {"id", "name", "home", "feeds", "sitemaps", "sections", "link_pattern", "lang", "country",
-           "utc_offset_hours", "poll_minutes", "enabled", "extract"}
+           "utc_offset_hours", "poll_minutes", "adaptive", "poll_min_minutes", "poll_max_minutes", "enabled",
+           "extract"}
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -104,8 +108,11 @@ def _outlet(entry: Any, source: str) -> Outlet:
                                      drop_patterns=tuple(extract.get("drop_patterns") or ()))
         lists = {k: tuple(entry.pop(k, None) or ()) for k in ("feeds", "sitemaps", "sections")}
         outlet = Outlet(**entry, **lists, extract=overrides)
-        if not isinstance(outlet.poll_minutes, int) or outlet.poll_minutes < 1:
-            raise ValueError("poll_minutes must be a positive integer")
+        bounds = (outlet.poll_min_minutes, outlet.poll_minutes, outlet.poll_max_minutes)
+        if not all(isinstance(b, int) and b >= 1 for b in bounds):
+            raise ValueError("poll_minutes, poll_min_minutes and poll_max_minutes must be positive integers")
+        if outlet.poll_min_minutes > outlet.poll_max_minutes:
+            raise ValueError("poll_min_minutes is above poll_max_minutes")
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"outlet {entry.get('id')!r}: {exc}", source=source, line=line) from None
     return outlet

@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Mapping
 
 from sqlalchemy.engine import Engine
@@ -23,9 +23,10 @@ from extractors.feeds import FeedItem
 from extractors.grouping import story_signature
 from extractors.outlets import Outlet
 from extractors.urls import canonicalize_url
-from flows.discover import SourceState, discover_outlet
+from flows.discover import SourceState, discover_outlet, poll_interval_minutes, turned_dark
 from flows.fetch import Fetcher, FetchResult
 from storage import repo
+from storage.models import utcnow
 
 log = logging.getLogger("rasid.pipeline")
 
@@ -44,11 +45,20 @@ class OutletReport:
     copies: int = 0
     failed: int = 0
     source_errors: int = 0
+    diagnosis: str = "ok"
+    turned_dark: bool = False
     errors: list[str] = field(default_factory=list)
     matches: list[dict] = field(default_factory=list)
 
     def counts(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k not in ("matches",)}
+
+    def error(self, url: str, exc: RasidError) -> None:
+        """One line per failed item; the error's own message already names the (redacted) URL."""
+        self.failed += 1
+        message = str(exc)
+        self.errors.append(f"{exc.kind}: {message}" if url in message or "://" in message
+                           else f"{url}: {exc.kind}: {message}")
 
 
 class PollContext:
@@ -75,6 +85,7 @@ async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
     discovery = await discover_outlet(ctx.fetcher, outlet, states)
     report.errors.extend(discovery.errors)
     report.source_errors = len(discovery.errors)
+    report.diagnosis = discovery.diagnosis
     items = _unique_items(discovery.items, report)
     report.discovered = len(items)
     fresh = await asyncio.to_thread(_unknown, ctx.engine, items)
@@ -110,8 +121,7 @@ async def _fetch(fetcher: Fetcher, item: FeedItem, report: OutletReport) -> Fetc
     try:
         page = await fetcher.get(item.url)
     except RasidError as exc:
-        report.failed += 1
-        report.errors.append(f"{item.url}: {exc.kind}: {exc}")
+        report.error(item.url, exc)
         return None
     report.fetched += 1
     return page
@@ -122,8 +132,7 @@ async def _process(ctx: PollContext, outlet: Outlet, item: FeedItem, page: Fetch
         prepared = prepare(ctx.matcher, outlet, item, page, ctx.gazetteer)
         outcome = await asyncio.to_thread(_store, ctx, prepared)
     except RasidError as exc:
-        report.failed += 1
-        report.errors.append(f"{item.url}: {exc.kind}: {exc}")
+        report.error(item.url, exc)
         return
     if not outcome.created:
         return
@@ -172,7 +181,21 @@ def _load_states(engine: Engine, outlet: Outlet) -> dict[str, SourceState]:
 
 
 def _save_states(engine: Engine, outlet: Outlet, states: Mapping[str, SourceState], report: OutletReport) -> None:
+    """Validators, health and the adaptive next poll; flags the one poll where the outlet went dark."""
+    now = utcnow()
     with Session(engine) as session:
-        repo.record_outlet_poll(session, outlet.id, outlet.name, {url: s.to_dict() for url, s in states.items()},
-                                broken_sources=report.source_errors, sources=len(outlet.sources),
-                                last_error=report.errors[-1] if report.errors else None)
+        interval = _next_interval(session, outlet, now)
+        poll = repo.OutletPoll(
+            states={url: s.to_dict() for url, s in states.items()}, broken_sources=report.source_errors,
+            sources=len(outlet.sources), last_error=report.errors[-1] if report.errors else None,
+            diagnosis=report.diagnosis, next_poll=now + timedelta(minutes=interval))
+        before, after = repo.record_outlet_poll(session, outlet.id, outlet.name, poll)
+    report.turned_dark = turned_dark(before, after)
+
+
+def _next_interval(session: Session, outlet: Outlet, now: datetime) -> float:
+    """Minutes to the next poll: from how often the outlet publishes, within its bounds (Miniflux's rule)."""
+    if not outlet.adaptive:
+        return float(outlet.poll_minutes)
+    published = repo.recent_published(session, outlet.id, now - timedelta(days=7))
+    return poll_interval_minutes(published, now, minimum=outlet.poll_min_minutes, maximum=outlet.poll_max_minutes)

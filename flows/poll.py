@@ -16,7 +16,9 @@ from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
 from extractors.errors import PermanentError, TransientError
+from flows import progress
 from flows.fetch import Fetcher
+from flows.logging_setup import error_fields, logfmt
 from flows.outlet_slots import ensure_limits, outlet_slot
 from flows.pipeline import OutletReport, PollContext, poll_outlet
 from flows.digest import deliver_digest
@@ -57,11 +59,12 @@ async def poll_outlet_task(ctx: PollContext, outlet) -> OutletReport:
         async with outlet_slot(outlet.id):
             report = await poll_outlet(ctx, outlet)
     except PermanentError as exc:  # the outlet fails, the poll goes on
-        logger.error("outlet %s: %s: %s", outlet.id, exc.kind, exc)
+        logger.error("%s", logfmt("outlet failed", outlet=outlet.id, kind=exc.kind, error=str(exc)))
         return OutletReport(outlet.id, failed=1, errors=[f"outlet {outlet.id}: {exc}"])
-    for error in report.errors:
-        logger.warning("outlet %s: %s", outlet.id, error)
-    logger.info("outlet %s: %s", outlet.id, report.counts())
+    for error in report.errors:  # one line per page or source, with its URL
+        logger.warning("%s", logfmt("failed", outlet=outlet.id, **error_fields(error)))
+    counts = {k: v for k, v in report.counts().items() if k not in ("outlet_id", "errors")}
+    logger.info("%s", logfmt("outlet polled", outlet=outlet.id, **counts))
     return report
 
 
@@ -77,14 +80,19 @@ def policies_of(watch: Watch, settings: Settings) -> dict[str, repo.TopicPolicy]
 
 
 @flow(name="poll", validate_parameters=False, log_prints=False)
-async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None) -> PollSummary:
-    """Poll the configured outlets once, store what is new and deliver due alerts."""
+async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None, only_due: bool = False) -> PollSummary:
+    """Poll the configured outlets once, store what is new and deliver due alerts.
+
+    With `only_due` (schedules), outlets whose adaptive interval has not passed are skipped.
+    """
     logger = get_run_logger()
     watch = load_watch(settings)
     for error in watch.errors:
         logger.error("topic skipped: %s", error)
     outlets = [o for o in watch.outlets if o.enabled and (not outlet_ids or o.id in outlet_ids)]
     engine = init_db(settings)
+    if only_due:
+        outlets = await asyncio.to_thread(_due, engine, outlets)
     run_id = await asyncio.to_thread(_start_run, engine)
     for stuck_id, reason in await reap_stuck_runs(engine, run_id):
         logger.warning("poll run %s marked crashed (%s); this poll picks up what it left", stuck_id, reason)
@@ -93,12 +101,37 @@ async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None) -> 
     async with Fetcher(settings.fetch) as fetcher:
         ctx = PollContext(settings, engine, fetcher, watch.matcher(), policies_of(watch, settings),
                           watch.gazetteer)
-        states = await asyncio.gather(*(poll_outlet_task(ctx, o, return_state=True) for o in outlets))
-        summary.outlets = [await _report_of(state, o.id) for state, o in zip(states, outlets)]
+        progress.poll_started(len(outlets))
+        summary.outlets = list(await asyncio.gather(*(_polled(ctx, o) for o in outlets)))
     summary.relay = await relay_task(settings, watch)
+    await asyncio.to_thread(_warn_operators, settings, watch, summary)
     await asyncio.to_thread(_finish_run, engine, run_id, summary)
     await _publish(summary)
     return summary
+
+
+def _due(engine, outlets: list) -> list:
+    with Session(engine) as session:
+        due = repo.due_outlets(session, [o.id for o in outlets])
+    return [o for o in outlets if o.id in due]
+
+
+def _warn_operators(settings: Settings, watch: Watch, summary: PollSummary) -> None:
+    """An outlet that went dark in this poll is reported to the operators once (not every poll)."""
+    from flows.relay import Channels, notify_operators
+
+    names = {o.id: o.name for o in watch.outlets}
+    dark = [r for r in summary.outlets if r.turned_dark]
+    if dark:
+        notify_operators(Channels(settings.channels), settings.operator_channels or settings.default_channels,
+                         [(names.get(r.outlet_id, r.outlet_id), r.diagnosis, r.errors[-1] if r.errors else "")
+                          for r in dark])
+
+
+async def _polled(ctx: PollContext, outlet) -> OutletReport:
+    report = await _report_of(await poll_outlet_task(ctx, outlet, return_state=True), outlet.id)
+    progress.outlet_done(report)  # rasid poll's progress line, when it listens
+    return report
 
 
 async def _report_of(state, outlet_id: str) -> OutletReport:
@@ -153,9 +186,11 @@ def _settings_for(config_file: str | None) -> Settings:
 
 
 @flow(name="poll-scheduled")
-async def poll_scheduled(config_file: str | None = None, outlet_ids: list[str] | None = None) -> dict:
-    """Entry point for schedules and deployments: settings come from the file and the environment."""
-    summary = await poll_flow(_settings_for(config_file), outlet_ids)
+async def poll_scheduled(config_file: str | None = None, outlet_ids: list[str] | None = None,
+                         only_due: bool = True) -> dict:
+    """Entry point for schedules and deployments: settings come from the file and the environment;
+    by default only outlets whose adaptive interval has passed are polled."""
+    summary = await poll_flow(_settings_for(config_file), outlet_ids, only_due)
     return {r.outlet_id: r.counts() for r in summary.outlets}
 
 

@@ -18,6 +18,8 @@ from pydantic import SecretStr
 from sqlmodel import Session
 
 from extractors.errors import PermanentError
+from markupsafe import escape
+
 from flows.messages import AlertView, Renderer
 from storage import outbox
 
@@ -174,3 +176,17 @@ def deliver_due(settings, watch) -> RelayReport:
     with Session(init_db(settings), expire_on_commit=False) as session:
         return relay(session, Channels(settings.channels), views_for(settings, watch),
                      lease_s=settings.alert_lease_s, max_attempts=settings.alert_max_attempts)
+
+
+def notify_operators(channels: Channels, names: list[str], outages: list[tuple[str, str, str]]) -> None:
+    """Tell the operators which outlets went dark and why; a failure here is logged, never raised."""
+    lines = [f"{outlet}: {diagnosis}" + (f" ({_first_line(error)})" if error else "") for outlet, diagnosis, error in outages]
+    title = f"rasid: {len(outages)} outlet(s) went dark"
+    text = "\n".join(lines)
+    html = "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+    for name in names:
+        try:
+            if not channels.send(name, title, text, html):
+                log.error("operator channel %s did not accept the outage notice", name)
+        except PermanentError as exc:
+            log.error("operator channel %s: %s", name, exc)

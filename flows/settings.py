@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     channels: dict[str, SecretStr] = Field(
         default_factory=dict, description="apprise URLs by channel name (secrets)")
     default_channels: list[str] = Field(default_factory=lambda: ["default"])
+    operator_channels: list[str] = Field(default_factory=list,
+                                         description="who hears that an outlet went dark (default: default_channels)")
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     alert_lease_s: float = Field(120.0, gt=0, description="how long a relay holds an alert it is delivering")
     alert_max_attempts: int = Field(5, ge=1, description="deliveries tried before an alert is marked failed")

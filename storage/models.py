@@ -29,6 +29,8 @@ class OutletState(SQLModel, table=True):
     last_success: Optional[datetime] = None
     failures: float = 0.0
     last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    diagnosis: Optional[str] = None  # ok | empty | blocked | gone | refused | broken | ...
+    next_poll: Optional[datetime] = None  # adaptive: when this outlet is due again
 
 
 class Story(SQLModel, table=True):

@@ -240,19 +240,32 @@ def outlet_source_states(session: Session, outlet_id: str) -> dict[str, dict]:
     return dict(row.source_states) if row else {}
 
 
-def record_outlet_poll(session: Session, outlet_id: str, name: str, states: Mapping[str, dict], *,
-                       broken_sources: int, sources: int, last_error: str | None) -> None:
-    """Upsert the outlet's validators and health after a poll (two pollers may race here).
+@dataclass(frozen=True)
+class OutletPoll:
+    """What one poll of an outlet leaves for the next: validators, health, when it is due."""
 
-    Failures count fractionally (half-life of one poll) so one bad poll does not mark an
-    outlet dead, while an outlet failing every poll climbs towards its source count.
+    states: Mapping[str, dict]
+    broken_sources: int
+    sources: int
+    last_error: str | None
+    diagnosis: str
+    next_poll: datetime | None
+
+
+def record_outlet_poll(session: Session, outlet_id: str, name: str, poll: OutletPoll) -> tuple[float, float]:
+    """Upsert the outlet's state after a poll (two pollers may race here); returns failures (before, after).
+
+    Failures count fractionally (half of the previous value plus the share of sources
+    that failed, as Media Cloud does) so one bad poll does not mark an outlet dead.
     """
     now = utcnow()
     row = session.get(OutletState, outlet_id)
-    failures = 0.0 if not broken_sources else round((row.failures if row else 0.0) * 0.5 + broken_sources / max(1, sources), 3)
-    values = {"id": outlet_id, "name": name, "source_states": dict(states), "last_polled": now,
-              "failures": failures, "last_error": (last_error or None) and last_error[:500]}
-    if broken_sources < max(1, sources):
+    before = row.failures if row else 0.0
+    after = 0.0 if not poll.broken_sources else round(before * 0.5 + poll.broken_sources / max(1, poll.sources), 3)
+    values = {"id": outlet_id, "name": name, "source_states": dict(poll.states), "last_polled": now,
+              "failures": after, "last_error": poll.last_error[:500] if poll.last_error else None,
+              "diagnosis": poll.diagnosis, "next_poll": as_utc(poll.next_poll)}
+    if poll.broken_sources < max(1, poll.sources):
         values["last_success"] = now
     dialect = session.get_bind().dialect.name
     maker = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -260,3 +273,19 @@ def record_outlet_poll(session: Session, outlet_id: str, name: str, states: Mapp
     stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={k: v for k, v in values.items() if k != "id"})
     session.execute(stmt)
     session.commit()
+    return before, after
+
+
+def recent_published(session: Session, outlet_id: str, since: datetime) -> list[datetime]:
+    """Publication times of the outlet's stored articles since `since` (for adaptive polling)."""
+    return list(session.exec(select(Article.published).where(
+        Article.outlet_id == outlet_id, Article.published >= as_utc(since))).all())
+
+
+def due_outlets(session: Session, outlet_ids: Iterable[str], now: datetime | None = None) -> set[str]:
+    """Outlets whose adaptive next poll has come (or that were never polled)."""
+    now = now or utcnow()
+    ids = list(outlet_ids)
+    not_due = set(session.exec(select(OutletState.id).where(
+        OutletState.id.in_(ids), OutletState.next_poll.is_not(None), OutletState.next_poll > now)).all())
+    return set(ids) - not_due
