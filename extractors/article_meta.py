@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from itertools import islice
 from typing import Any
 
 from lxml import html as lxml_html
@@ -17,6 +18,8 @@ _SPACES = re.compile(r"\s+")
 _TITLE_SEPARATORS = re.compile(r"\s+[-–—|:]{1,2}\s+|\s+::\s+")
 _MIN_AGREEMENT = 0.35
 _MIN_H2_AGREEMENT = 0.7
+_COMPARED_CHARS = 400
+_MAX_HEADINGS = 40  # per tag; a page with more headings is a listing, not an article
 
 
 def clean(text: str | None) -> str:
@@ -59,7 +62,7 @@ def headline_element(tree: lxml_html.HtmlElement, meta_titles: list[str]) -> Any
 
 
 def _headings(tree: lxml_html.HtmlElement, tag: str) -> list[tuple[Any, str]]:
-    found = [(el, clean(el.text_content())) for el in tree.iter(tag)]
+    found = [(el, clean(el.text_content())) for el in islice(tree.iter(tag), _MAX_HEADINGS)]
     return [(el, text) for el, text in found if len(text) >= 3]
 
 
@@ -73,7 +76,12 @@ def _best_agreeing(headings: list[tuple[Any, str]], meta_titles: list[str], floo
 
 
 def _agreement(a: str, b: str) -> float:
-    """Longest common run, relative to the longer string (so a logo h1 inside a long title scores low)."""
+    """Longest common run, relative to the longer string (so a logo h1 inside a long title scores low).
+
+    Both sides are cut to `_COMPARED_CHARS` first: the comparison is quadratic, and no
+    headline is longer (a hostile page could hold a 100 kB `<h1>`).
+    """
+    a, b = a[:_COMPARED_CHARS], b[:_COMPARED_CHARS]
     match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
     return match.size / max(len(a), len(b))
 
