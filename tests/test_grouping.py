@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.entities import parse_gazetteer
-from extractors.grouping import (SAME_STORY_THRESHOLD, StoryGrouper, StorySignature, added_content,
-                                 choose_story, same_story, story_signature)
+from extractors.grouping import (SAME_STORY_THRESHOLD, StoryGrouper, StorySignature, added_content, choose_story,
+                                 frequency_keys, same_story, story_signature)
 from extractors.minhash import BANDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,3 +122,20 @@ def test_a_background_tally_deep_in_the_body_is_not_an_update():
     copy = sig((TOWER_EN[0], TOWER_EN[1] + " " + background), hours=4)
     assert ("wounded", 70) in copy.facts
     assert not added_content(copy, story).worth_alert
+
+
+def test_follow_up_naming_a_new_base_in_its_title_is_worth_an_update():
+    story = [sig(TOWER_AR)]
+    update = sig(("هجوم ثان بمسيرة يستهدف قاعدة التنف بعد ساعات من هجوم البرج 22",
+                  "استهدفت طائرة مسيرة قاعدة التنف بعد ساعات من الهجوم على البرج 22."), hours=6)
+    assert added_content(update, [sig(TOWER_EN)]).places == ("al-tanf",)
+    assert "places" in added_content(update, [sig(TOWER_EN)]).reasons
+    named = sig((TOWER_EN[0], TOWER_EN[1] + " The outpost supports the nearby al-Tanf garrison."))
+    assert added_content(update, story + [named]).places == ()  # the story had already named al-Tanf
+
+
+def test_frequency_keys_are_the_weighed_keys_of_both_sides_without_band_keys():
+    a, b = sig(TOWER_AR), sig(TOWER_EN)
+    keys = frequency_keys(a, [(1, b)])
+    assert "e:tower-22" in keys and not any(k.startswith("b:") for k in keys)
+    assert {k for k in b.keys if k.startswith("t:")} <= keys
