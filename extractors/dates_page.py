@@ -33,6 +33,7 @@ _META_NAMES = (  # (attribute, value) in order of trust
 _PUBLISH_CLASS = re.compile(r"publish|posted|created", re.I)
 _BYLINE_CHARS, _BODY_NODE_CHARS = 400, 200
 _FIRST_WEB_YEAR = 1995
+_MAX_DATE_CHARS = 120
 _FOLLOWING_TEXT = "(following::text()[not(ancestor::script) and not(ancestor::style)])[position() <= 200]"
 _PRECEDING_TEXT = "preceding::text()[not(ancestor::script) and not(ancestor::style)][position() <= 12]"
 _CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
@@ -60,6 +61,8 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
     """
     byline = byline_date(title_element, utc_offset_minutes=utc_offset_minutes, lang=lang)
     for source, raw in structured_dates(tree):
+        if len(raw) > _MAX_DATE_CHARS:  # a date is short; a long value is junk (or hostile)
+            continue
         match = parse_structured(raw, utc_offset_minutes=utc_offset_minutes, lang=lang)
         if match is not None and match.confident and _plausible(match):
             match, evidence = _local_clock_fix(match, raw, byline, utc_offset_minutes)
