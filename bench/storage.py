@@ -59,12 +59,13 @@ def load_docs() -> list[dict]:
 def make_articles(count: int, seed: int = 7):
     """(NewArticle, matches, signature) per article, prepared outside the timed part."""
     from flows.settings import Settings
-    from flows.watch import load_gazetteer, load_lists, load_topics
+    from flows.topic_files import load_topics_dir
+    from flows.watch import load_gazetteer, load_lists
     from extractors.matcher import TopicMatcher
 
     settings = Settings()
     lists = load_lists(settings.lists_file)
-    matcher = TopicMatcher.compile(load_topics(settings.topics_dir, lists)[0], lists)
+    matcher = TopicMatcher.compile(load_topics_dir(settings.topics_dir, lists)[0], lists)
     gazetteer = load_gazetteer(settings.gazetteer_file)
     docs, rng = load_docs(), random.Random(seed)
     sentences = [s.strip() + "." for d in docs for s in d["text"].split(".") if len(s.strip()) > 30]

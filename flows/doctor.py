@@ -127,11 +127,12 @@ def check_channels(settings: Settings) -> list[Check]:
 
 
 def _wanted_channels(settings: Settings) -> Iterable[str]:
-    from flows.watch import load_lists, load_topics
+    from flows.topic_files import load_topics_dir
+    from flows.watch import load_lists
 
     yield from settings.default_channels
     try:
-        topics, _ = load_topics(settings.topics_dir, load_lists(settings.lists_file))
+        topics, _ = load_topics_dir(settings.topics_dir, load_lists(settings.lists_file))
     except RasidError:  # reported by check_topics
         return
     for topic in topics:
@@ -152,10 +153,11 @@ def check_outlets_file(settings: Settings) -> Check:
 
 
 def check_topics(settings: Settings) -> Check:
-    from flows.watch import load_lists, load_topics
+    from flows.topic_files import load_topics_dir
+    from flows.watch import load_lists
 
     try:
-        topics, errors = load_topics(settings.topics_dir, load_lists(settings.lists_file))
+        topics, errors = load_topics_dir(settings.topics_dir, load_lists(settings.lists_file))
     except RasidError as exc:
         return Check("topics", False, str(exc))
     if errors:

@@ -47,30 +47,6 @@ def load_lists(path: Path) -> dict:
     return dict(parse_lists(read_text(path), str(path))) if Path(path).is_file() else {}
 
 
-def load_topics(directory: Path, lists: dict) -> tuple[tuple, tuple[str, ...]]:
-    """Every *.yaml topic in `directory`; returns (topics, one error message per bad file)."""
-    from extractors.matcher import TopicMatcher
-    from extractors.topics import parse_topic
-
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise ConfigError("topics directory not found", source=str(directory))
-    topics, errors, seen = [], [], set()
-    for path in sorted(directory.glob("*.y*ml")):
-        try:
-            topic = parse_topic(read_text(path), str(path))
-            TopicMatcher.compile([topic], lists)  # unknown @list names and the like
-        except ConfigError as exc:
-            errors.append(str(exc))
-            continue
-        if topic.id in seen:
-            errors.append(f"{path}: duplicate topic id {topic.id!r}")
-            continue
-        seen.add(topic.id)
-        topics.append(topic)
-    return tuple(topics), tuple(errors)
-
-
 def load_gazetteer(path: Path):
     """The entity gazetteer (places, factions, actors, weapons), or None when the file is absent."""
     from extractors.entities import parse_gazetteer
@@ -81,6 +57,8 @@ def load_gazetteer(path: Path):
 def load_watch(settings: Settings) -> Watch:
     outlets = load_outlets(settings.outlets_file)
     lists = load_lists(settings.lists_file)
-    topics, errors = load_topics(settings.topics_dir, lists)
+    from flows.topic_files import load_topics_dir
+
+    topics, errors = load_topics_dir(settings.topics_dir, lists)
     return Watch(outlets=outlets, topics=topics, lists=lists, errors=errors,
                  gazetteer=load_gazetteer(settings.gazetteer_file))

@@ -44,5 +44,5 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except RasidError as exc:
-        err_console.print(f"[bold red]error[/] ({exc.kind}): {exc}", markup=True, highlight=False)
+        err_console.print(f"[bold red]error[/] ({exc.kind}): {exc}", markup=True, highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -94,13 +94,14 @@ def match(docs: Path = typer.Argument(..., exists=True, dir_okay=False, help="JS
           config: Optional[Path] = ConfigOption,
           as_json: bool = typer.Option(False, "--json", help="One JSON line per input: {\"id\", \"topics\": [...]}.")) -> None:
     """Match documents against the topics; prints which topics each document matches and why."""
-    from flows.watch import load_lists, load_topics
+    from flows.topic_files import load_topics_dir
+    from flows.watch import load_lists
     from extractors.matcher import TopicMatcher
 
     with user_errors():
         settings = settings_from(config)
         lists = load_lists(settings.lists_file)
-        found, errors = load_topics(topics or settings.topics_dir, lists)
+        found, errors = load_topics_dir(topics or settings.topics_dir, lists)
         for error in errors:
             err_console.print(f"[red]topic skipped[/]: {error}")
         matcher = TopicMatcher.compile(found, lists)
