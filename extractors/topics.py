@@ -8,6 +8,7 @@ without reading a traceback.
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta, timezone
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -19,7 +20,46 @@ from extractors.query import Node, QuerySyntaxError, list_refs, parse_query, ter
 ALERT_MODES = ("instant", "digest", "both")
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _REQUIRED = ("id", "title", "query")
-_OPTIONAL = ("alert", "enabled", "channels", "description")
+_OPTIONAL = ("alert", "enabled", "channels", "description", "quiet_hours")
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """A daily window ("22:00-07:00", local time of the analyst) when instant alerts wait.
+
+    Alerts written during the window are released at its end; the digest is not held.
+    """
+
+    start: time
+    end: time
+    utc_offset_hours: float = 3.0  # Baghdad; "22:00-07:00 +04:00" sets another offset
+
+    @classmethod
+    def parse(cls, text: str) -> "QuietHours":
+        match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*(?:([+-]\d{1,2})(?::?(\d{2}))?)?\s*", text)
+        if not match:
+            raise ValueError(f"expected HH:MM-HH:MM with an optional UTC offset such as +03:00, found {text!r}")
+        h1, m1, h2, m2 = (int(g) for g in match.groups()[:4])
+        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+            raise ValueError(f"not a time of day in {text!r}")
+        offset = 3.0
+        if match.group(5):
+            hours = int(match.group(5))
+            offset = hours + (1 if hours >= 0 else -1) * int(match.group(6) or 0) / 60
+        return cls(time(h1, m1), time(h2, m2), offset)
+
+    def release(self, moment: datetime) -> datetime | None:
+        """When an alert written at `moment` (aware) may go out: None if not inside the window."""
+        zone = timezone(timedelta(hours=self.utc_offset_hours))
+        local = moment.astimezone(zone)
+        now, start, end = local.time(), self.start, self.end
+        inside = (start <= now < end) if start <= end else (now >= start or now < end)
+        if not inside:
+            return None
+        release = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+        if release <= local:
+            release += timedelta(days=1)
+        return release.astimezone(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -32,6 +72,7 @@ class Topic:
     channels: tuple[str, ...] = ()
     source: str = ""
     description: str = ""
+    quiet_hours: QuietHours | None = None
 
 
 def _compose(text: str, source: str) -> yaml.Node | None:
@@ -116,6 +157,7 @@ def parse_topic(text: str, source: str, lists: Mapping[str, Sequence[str]] | Non
         channels=_channels(fields, source),
         source=source,
         description=_string(fields["description"][1], "description", source) if "description" in fields else "",
+        quiet_hours=_quiet(fields, source),
     )
 
 
@@ -136,6 +178,16 @@ def _alert(fields: dict[str, tuple[yaml.Node, yaml.Node]], source: str) -> str:
     if value not in ALERT_MODES:
         raise _fail(f"alert: expected one of {', '.join(ALERT_MODES)}, found {value!r}", source, fields["alert"][1])
     return value
+
+
+def _quiet(fields: dict[str, tuple[yaml.Node, yaml.Node]], source: str) -> QuietHours | None:
+    if "quiet_hours" not in fields:
+        return None
+    node = fields["quiet_hours"][1]
+    try:
+        return QuietHours.parse(_string(node, "quiet_hours", source))
+    except ValueError as exc:
+        raise _fail(f"quiet_hours: {exc}", source, node) from None
 
 
 def _bool(fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str, source: str, *, default: bool) -> bool:

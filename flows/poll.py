@@ -75,8 +75,8 @@ async def relay_task(settings: Settings, watch: Watch) -> RelayReport:
 
 
 def policies_of(watch: Watch, settings: Settings) -> dict[str, repo.TopicPolicy]:
-    return {t.id: repo.TopicPolicy(alert=t.alert, channels=tuple(t.channels) or tuple(settings.default_channels))
-            for t in watch.topics}
+    return {t.id: repo.TopicPolicy(alert=t.alert, channels=tuple(t.channels) or tuple(settings.default_channels),
+                                   quiet_hours=t.quiet_hours) for t in watch.topics}
 
 
 @flow(name="poll", validate_parameters=False, log_prints=False)

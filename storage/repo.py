@@ -48,6 +48,7 @@ class TopicPolicy:
 
     alert: str = "instant"
     channels: tuple[str, ...] = ("default",)
+    quiet_hours: object = None  # extractors.topics.QuietHours: instant alerts wait until it ends
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def _store(session, article, matches, signature, policies) -> StoreOutcome:
         policy = policies.get(m.topic_id, TopicPolicy())
         for channel in policy.channels:
             known = not new_story and _story_reached(session, story_id, channel, article_id)
-            alerts += _write_alerts(session, article_id, story_id, m.topic_id, channel, policy.alert,
+            alerts += _write_alerts(session, article_id, story_id, m.topic_id, channel, policy,
                                     update if known else "new")
     return StoreOutcome(True, article_id, story_id, new_story, alerts,
                         tuple(m.topic_id for m in matches), None if new_story else story_id)
@@ -207,13 +208,16 @@ def alert_kinds(policy: TopicPolicy, kind: str | None) -> tuple[str, ...]:
     return instant + (("digest",) if policy.alert in ("digest", "both") else ())
 
 
-def _write_alerts(session, article_id, story_id, topic_id, channel, policy_alert: str, kind: str | None) -> int:
+def _write_alerts(session, article_id, story_id, topic_id, channel, policy: TopicPolicy, kind: str | None) -> int:
+    now = utcnow()
+    held = policy.quiet_hours.release(now) if policy.quiet_hours is not None else None
     count = 0
-    for row_kind in alert_kinds(TopicPolicy(policy_alert), kind):
+    for row_kind in alert_kinds(policy, kind):
+        instant = row_kind != "digest"
         result = session.execute(_insert_ignore(session, Alert, {
-            "article_id": article_id, "story_id": story_id, "topic_id": topic_id,
-            "channel": channel, "kind": row_kind, "status": "pending"}))
-        count += (result.rowcount or 0) if row_kind != "digest" else 0
+            "article_id": article_id, "story_id": story_id, "topic_id": topic_id, "channel": channel,
+            "kind": row_kind, "status": "pending", "next_attempt": (held if instant and held else now)}))
+        count += (result.rowcount or 0) if instant else 0
     return count
 
 
