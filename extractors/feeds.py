@@ -179,6 +179,19 @@ def _published(entry: Any) -> datetime | None:
                 return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
             except (OverflowError, ValueError, OSError):
                 continue
+    return _written_date(entry)
+
+
+def _written_date(entry: Any) -> datetime | None:
+    """feedparser cannot read Arabic month names («12 مارس 2024»); the Arabic date parser can."""
+    from extractors.dates import parse_structured
+
+    for key in ("published", "updated"):
+        raw = dict.get(entry, key)
+        if isinstance(raw, str) and raw.strip():
+            found = parse_structured(raw)
+            if found is not None and found.value is not None:
+                return found.value
     return None
 
 

@@ -106,6 +106,7 @@ def _outlet(entry: Any, source: str) -> Outlet:
         extract.pop("__line__", None)
         overrides = ExtractOverrides(body_xpath=extract.get("body_xpath"),
                                      drop_patterns=tuple(extract.get("drop_patterns") or ()))
+        _check_overrides(overrides)
         lists = {k: tuple(entry.pop(k, None) or ()) for k in ("feeds", "sitemaps", "sections")}
         outlet = Outlet(**entry, **lists, extract=overrides)
         bounds = (outlet.poll_min_minutes, outlet.poll_minutes, outlet.poll_max_minutes)
@@ -115,4 +116,13 @@ def _outlet(entry: Any, source: str) -> Outlet:
             raise ValueError("poll_min_minutes is above poll_max_minutes")
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"outlet {entry.get('id')!r}: {exc}", source=source, line=line) from None
+    except ConfigError as exc:
+        raise ConfigError(f"outlet {entry.get('id')!r}: {exc.reason}", source=source, line=line) from None
     return outlet
+
+
+def _check_overrides(overrides: ExtractOverrides) -> None:
+    """A bad body_xpath or drop pattern fails when the file loads, not on every page."""
+    from extractors.article_text import check_overrides
+
+    check_overrides(overrides)

@@ -47,3 +47,21 @@ def test_seed_outlets_parse_and_cover_the_seed_outlets():
     for domain in ("eremnews", "almasalah", "alaraby", "newkhalij", "baghdadtoday", "independentarabia"):
         assert domain in homes
     assert all(o.sources for o in outlets), "every outlet needs a feed, sitemap or section page"
+
+
+def test_bad_extract_override_fails_at_load_with_file_and_line():
+    text = ("outlets:\n  - id: a\n    name: A\n    home: https://a.example/\n"
+            "    extract:\n      body_xpath: '//div[@class='\n")
+    with pytest.raises(ConfigError) as err:
+        parse_outlets(text, "outlets.yaml")
+    assert err.value.line == 2 and "body_xpath" in str(err.value)
+
+
+def test_feed_dates_written_with_arabic_months_are_read():
+    from extractors.feeds import parse_feed
+
+    rss = ("<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>t</title>"
+           "<item><title>خبر</title><link>https://a.example/1</link>"
+           "<pubDate>الثلاثاء، 12 مارس 2024 10:00 +0300</pubDate></item></channel></rss>").encode()
+    [item] = parse_feed(rss, "https://a.example/rss")
+    assert item.published is not None and item.published.isoformat().startswith("2024-03-12T07:00")
