@@ -46,8 +46,8 @@ def quality(docs, gaz) -> dict:
     """Ours at the pinned threshold; baselines at their best dev threshold, applied to test."""
     out: dict = {}
     dev, test, holdout = _split(docs, "dev"), _split(docs, "test"), _split(docs, "holdout")
-    holdout2, holdout3 = _split(docs, "holdout2"), _split(docs, "holdout3")
-    held = (("test", test), ("holdout", holdout), ("holdout2", holdout2), ("holdout3", holdout3))
+    held = (("test", test), ("holdout", holdout)) + tuple(
+        (name, _split(docs, name)) for name in ("holdout2", "holdout3", "holdout4"))
     for name, split in (("dev", dev),) + held:
         out.setdefault("rasid", {})[name] = pair_scores([d.story for d in split], group_with(split, gaz)).as_dict()
     for base, scorer in (("trigram_jaccard", trigram_scorer), ("tfidf_cosine", tfidf_scorer)):

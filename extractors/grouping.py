@@ -156,7 +156,8 @@ class StoryGrouper:
     Each article is compared only with earlier articles that share a key with it and were
     published within `window` of it. The index is bucketed by publication day, so lookups
     touch the window's days only and cost the same however long the stream has run.
-    Undated articles are looked up in every bucket (and found from every date).
+    An undated article is taken as published when the latest dated one was (as storage
+    takes it as published now); before any dated article, undated ones meet each other only.
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, window: timedelta = WINDOW,
@@ -164,10 +165,11 @@ class StoryGrouper:
         self.gazetteer, self.window, self.threshold = gazetteer, window, threshold
         self.max_candidates = max_candidates
         self._sigs: list[StorySignature] = []
+        self._when: list[datetime | None] = []
         self._stories: list[int] = []
-        self._ids: list[str] = []
         self._index: dict[str, dict[int | None, list[int]]] = defaultdict(lambda: defaultdict(list))
         self._doc_freq: Counter[str] = Counter()
+        self._clock: datetime | None = None
         self._next_story = 1
         self.stats: Counter[str] = Counter()
 
@@ -179,7 +181,9 @@ class StoryGrouper:
         return self.add_signature(doc_id, sig)
 
     def add_signature(self, doc_id: str, sig: StorySignature) -> int:
-        candidates = [(self._stories[i], self._sigs[i]) for i in self._candidates(sig)]
+        """Group one article by its signature (doc_id names it in the caller's records only)."""
+        when = _naive(sig.published_at) if sig.published_at else self._clock
+        candidates = [(self._stories[i], self._sigs[i]) for i in self._candidates(sig, when)]
         self.stats["scored"] += len(candidates)
         story = choose_story(sig, candidates, doc_freq=self._doc_freq, n_docs=len(self._sigs),
                              threshold=self.threshold)
@@ -187,38 +191,35 @@ class StoryGrouper:
             story, self._next_story = self._next_story, self._next_story + 1
         position = len(self._sigs)
         self._sigs.append(sig)
+        self._when.append(when)
         self._stories.append(story)
-        self._ids.append(doc_id)
-        day = _day(sig.published_at)
         for key in sig.keys:
-            self._index[key][day].append(position)
+            self._index[key][_day(when)].append(position)
             self._doc_freq[key] += 1
+        if sig.published_at and (self._clock is None or when > self._clock):
+            self._clock = when
         return story
 
     def members(self, story: int) -> list[StorySignature]:
         return [s for s, st in zip(self._sigs, self._stories) if st == story]
 
-    def _days(self, when: datetime | None, buckets: dict[int | None, list[int]]) -> list[int | None]:
-        if when is None:
-            return list(buckets)
-        today, span = _day(when), self.window.days + 1
-        return [None] + [d for d in range(today - span, today + span + 1)]
-
-    def _candidates(self, sig: StorySignature) -> list[int]:
+    def _candidates(self, sig: StorySignature, when: datetime | None) -> list[int]:
         """Earlier articles sharing the most keys with sig, inside the time window."""
+        if when is None:
+            days: list[int | None] = [None]
+        else:
+            today, span = when.toordinal(), self.window.days + 1
+            days = list(range(today - span, today + span + 1))
         shared: Counter[int] = Counter()
-        when = sig.published_at
         for key in sig.keys:
             buckets = self._index.get(key)
-            if not buckets:
-                continue
-            for day in self._days(when, buckets):
+            for day in days if buckets else ():
                 for position in buckets.get(day, ()):
                     shared[position] += 1
         chosen = []
         for position, _count in shared.most_common():
-            other = self._sigs[position].published_at
-            if when is not None and other is not None and abs(_naive(when) - _naive(other)) > self.window:
+            other = self._when[position]
+            if when is not None and other is not None and abs(when - other) > self.window:
                 continue
             chosen.append(position)
             if len(chosen) >= self.max_candidates:
@@ -227,7 +228,7 @@ class StoryGrouper:
 
 
 def _day(moment: datetime | None) -> int | None:
-    return _naive(moment).toordinal() if moment is not None else None
+    return moment.toordinal() if moment is not None else None
 
 
 def _naive(moment: datetime) -> datetime:
