@@ -32,7 +32,11 @@ def db_upgrade(config: Optional[Path] = ConfigOption) -> None:
 
 @app.command()
 def runs(config: Optional[Path] = ConfigOption, limit: int = typer.Option(10, help="How many recent runs.")) -> None:
-    """List recent poll runs with their counts per outlet (a run still 'running' long after it started crashed)."""
+    """List recent poll runs with their counts per outlet.
+
+    Status: running, completed, or crashed (marked by the next poll when the process that ran it died; that poll
+    also stored what the crashed one left).
+    """
     from sqlmodel import Session, select
 
     from storage.db import init_db
