@@ -68,6 +68,7 @@ class PollContext:
                  gazetteer=None):
         self.settings, self.engine, self.fetcher = settings, engine, fetcher
         self.matcher, self.policies, self.gazetteer = matcher, policies, gazetteer
+        self.exclusive = False  # one run per outlet at a time (flows/outlet_slots.py)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from extractors.errors import PermanentError, TransientError
 from flows import progress
 from flows.fetch import Fetcher
 from flows.logging_setup import error_fields, logfmt
-from flows.outlet_slots import ensure_limits, outlet_slot
+from flows.outlet_slots import OutletBusy, ensure_limits, outlet_slot
 from flows.pipeline import OutletReport, PollContext, poll_outlet
 from flows.digest import deliver_digest
 from flows.relay import RelayReport, deliver_due
@@ -56,8 +56,11 @@ async def poll_outlet_task(ctx: PollContext, outlet) -> OutletReport:
     them, permanent ones fail only this outlet."""
     logger = get_run_logger()
     try:
-        async with outlet_slot(outlet.id):
+        async with outlet_slot(outlet.id, ctx.exclusive):
             report = await poll_outlet(ctx, outlet)
+    except OutletBusy as busy:  # another run is polling this outlet: nothing to do twice
+        logger.info("%s", logfmt("outlet busy", outlet=outlet.id, error=str(busy)))
+        return OutletReport(outlet.id, errors=[str(busy)])
     except PermanentError as exc:  # the outlet fails, the poll goes on
         logger.error("%s", logfmt("outlet failed", outlet=outlet.id, kind=exc.kind, error=str(exc)))
         return OutletReport(outlet.id, failed=1, errors=[f"outlet {outlet.id}: {exc}"])
@@ -80,10 +83,12 @@ def policies_of(watch: Watch, settings: Settings) -> dict[str, repo.TopicPolicy]
 
 
 @flow(name="poll", validate_parameters=False, log_prints=False)
-async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None, only_due: bool = False) -> PollSummary:
+async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None, only_due: bool = False,
+                    exclusive: bool = False) -> PollSummary:
     """Poll the configured outlets once, store what is new and deliver due alerts.
 
     With `only_due` (schedules), outlets whose adaptive interval has not passed are skipped.
+    With `exclusive` (schedules on a Prefect server), one run per outlet at a time.
     """
     logger = get_run_logger()
     watch = load_watch(settings)
@@ -96,11 +101,13 @@ async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None, onl
     run_id = await asyncio.to_thread(_start_run, engine)
     for stuck_id, reason in await reap_stuck_runs(engine, run_id):
         logger.warning("poll run %s marked crashed (%s); this poll picks up what it left", stuck_id, reason)
-    await ensure_limits(o.id for o in outlets)
+    if exclusive:
+        await ensure_limits(o.id for o in outlets)
     summary = PollSummary(config_errors=list(watch.errors))
     async with Fetcher(settings.fetch) as fetcher:
         ctx = PollContext(settings, engine, fetcher, watch.matcher(), policies_of(watch, settings),
                           watch.gazetteer)
+        ctx.exclusive = exclusive
         progress.poll_started(len(outlets))
         summary.outlets = list(await asyncio.gather(*(_polled(ctx, o) for o in outlets)))
     summary.relay = await relay_task(settings, watch)
@@ -190,7 +197,7 @@ async def poll_scheduled(config_file: str | None = None, outlet_ids: list[str] |
                          only_due: bool = True) -> dict:
     """Entry point for schedules and deployments: settings come from the file and the environment;
     by default only outlets whose adaptive interval has passed are polled."""
-    summary = await poll_flow(_settings_for(config_file), outlet_ids, only_due)
+    summary = await poll_flow(_settings_for(config_file), outlet_ids, only_due, exclusive=True)
     return {r.outlet_id: r.counts() for r in summary.outlets}
 
 
