@@ -1,0 +1,267 @@
+"""Articles per second through the whole poll flow (Prefect included) against raw trafilatura.
+
+The replica's article pages (seeds/replay, both waves) are copied under many URLs, each
+copy with its headline slightly varied, and listed in the feeds of six synthetic outlets,
+so one poll handles hundreds of new articles and Prefect's per-run cost is amortised as
+in a real poll. A replay server in its own process serves them on 127.0.0.1 (no network).
+
+For each archive size (0, 1k, 100k articles already stored: synthetic rows bulk-inserted
+first, with stories and story keys), a fresh process polls once into a fresh SQLite
+database and reports: wall time of the poll flow (after a warm-up flow, so the one-time
+start of Prefect's temporary server is not counted; it is reported apart), articles/s,
+raw `trafilatura.bare_extraction` articles/s on the same pages in the same process, the
+ratio, peak RSS of that process, and (empty archive) milliseconds per article of the pure
+stages (`prepare`: extract, match, sign) and of storing, each alone, to show where the
+time goes.
+
+    uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--profile]
+
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+REPLAY = ROOT / "seeds" / "replay"
+OUTLETS = 6
+
+
+def article_pages() -> list[bytes]:
+    """Every article page of the replica (feeds, sitemaps and robots files left out)."""
+    pages = []
+    for wave in ("wave1", "wave2"):
+        for path in sorted((REPLAY / wave).rglob("*.html")):
+            pages.append(path.read_bytes())
+    return pages
+
+
+def _varied(page: bytes, copy: int) -> bytes:
+    """The same page with its headline (h1 and title) marked with the copy number."""
+    text = page.decode("utf-8", "replace")
+    text = re.sub(r"(<h1[^>]*>)", rf"\g<1>{copy} ", text, count=1)
+    text = re.sub(r"(<title[^>]*>)", rf"\g<1>{copy} ", text, count=1)
+    return text.encode("utf-8")
+
+
+def build_replica(directory: Path, n_articles: int) -> list[bytes]:
+    """Write pages, feeds, a manifest (flows.local_servers format) and an outlets file; returns the pages."""
+    originals = article_pages()
+    wave = directory / "bench"
+    wave.mkdir(parents=True)
+    resources, items, pages = [], {k: [] for k in range(OUTLETS)}, []
+    now = datetime.now(timezone.utc)
+    for i in range(n_articles):
+        page = _varied(originals[i % len(originals)], i)
+        pages.append(page)
+        name = f"a{i}.html"
+        (wave / name).write_bytes(page)
+        k = i % OUTLETS
+        url = f"https://bench{k}.example/article/{i}"
+        resources.append({"url": url, "file": name, "content_type": "text/html; charset=utf-8"})
+        items[k].append((url, now - timedelta(minutes=i)))
+    outlets = []
+    for k, entries in items.items():
+        feed = "".join(f"<item><title>{u}</title><link>{u}</link><pubDate>{format_datetime(d)}</pubDate></item>"
+                       for u, d in entries)
+        (wave / f"rss{k}.xml").write_text(f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                                          f"<title>bench{k}</title>{feed}</channel></rss>", encoding="utf-8")
+        resources.append({"url": f"https://bench{k}.example/rss.xml", "file": f"rss{k}.xml",
+                          "content_type": "application/rss+xml; charset=utf-8"})
+        outlets.append({"id": f"bench{k}", "name": f"bench {k}", "home": f"https://bench{k}.example/",
+                        "feeds": [f"https://bench{k}.example/rss.xml"], "lang": "ar"})
+    import yaml
+
+    (wave / "manifest.yaml").write_text(yaml.safe_dump({"resources": resources}), encoding="utf-8")
+    (directory / "outlets.yaml").write_text(yaml.safe_dump({"outlets": outlets}, allow_unicode=True),
+                                            encoding="utf-8")
+    return pages
+
+
+def serve_replica(directory: Path) -> None:
+    """Child process: serve the replica until stdin closes; prints the base URL first."""
+    from flows.local_servers import ReplayServer
+
+    server = ReplayServer(directory, "bench")
+    print(server.base_url, flush=True)
+    sys.stdin.read()
+    server.close()
+
+
+def archive(engine, count: int) -> float:
+    """Bulk-insert `count` archived articles, one story and four story keys each; returns seconds."""
+    import secrets
+
+    from sqlalchemy import insert
+
+    from storage.models import Article, Story, StoryKey
+
+    started, batch, base = time.perf_counter(), 5000, datetime.now(timezone.utc) - timedelta(days=30)
+    with engine.begin() as conn:
+        for first in range(0, count, batch):
+            ids = range(first + 1, min(first + batch, count) + 1)
+            when = [base + timedelta(seconds=30 * i) for i in ids]
+            conn.execute(insert(Story), [{"id": i, "title": f"archived {i}", "published": w, "created": w,
+                                          "members": 1, "outlets": ["old"]} for i, w in zip(ids, when)])
+            conn.execute(insert(Article), [
+                {"id": i, "url": f"https://old.example/article/{i}", "outlet_id": "old", "title": f"archived {i}",
+                 "text": "نص مؤرشف " * 60, "content_hash": secrets.token_hex(32), "published": w, "fetched": w,
+                 "lang": "ar", "story_id": i} for i, w in zip(ids, when)])
+            conn.execute(insert(StoryKey), [{"key": secrets.token_hex(8), "story_id": i, "published": w}
+                                            for i, w in zip(ids, when) for _ in range(4)])
+    return time.perf_counter() - started
+
+
+def raw_trafilatura(pages: list[bytes]) -> float:
+    from trafilatura import bare_extraction
+
+    started = time.perf_counter()
+    for page in pages:
+        bare_extraction(page.decode("utf-8"))
+    return time.perf_counter() - started
+
+
+def stage_costs(pages: list[bytes], settings) -> dict:
+    """Milliseconds per article of each stage alone, no Prefect, no HTTP: where the poll's time goes."""
+    from sqlmodel import Session
+
+    from extractors.feeds import FeedItem
+    from extractors.outlets import Outlet
+    from flows.fetch import FetchResult
+    from flows.pipeline import prepare
+    from flows.poll import policies_of
+    from flows.watch import load_watch
+    from storage import repo
+    from storage.db import init_db
+
+    watch = load_watch(settings)
+    matcher, policies, outlet = watch.matcher(), policies_of(watch, settings), Outlet(id="s", name="s", home="")
+    started, prepared = time.perf_counter(), []
+    for i, page in enumerate(pages):
+        url, text = f"https://stage.example/article/{i}", page.decode("utf-8")
+        result = FetchResult(url=url, final_url=url, status=200, body=page, content_type="text/html",
+                             encoding="utf-8", text=text, elapsed_s=0.0)
+        prepared.append(prepare(matcher, outlet, FeedItem(url=url, title=None, published=None, summary=None),
+                                result, watch.gazetteer))
+    prepare_s = time.perf_counter() - started
+    engine = init_db(settings.model_copy(update={"state_dir": Path(tempfile.mkdtemp(prefix="rasid-stage-"))}))
+    started = time.perf_counter()
+    for item in prepared:
+        with Session(engine, expire_on_commit=False) as session:
+            repo.store_article(session, item.article, item.matches, item.signature, policies)
+    store_s = time.perf_counter() - started
+    n = len(pages)
+    return {"prepare_ms": round(prepare_s / n * 1000, 2), "store_ms": round(store_s / n * 1000, 2)}
+
+
+def run_scenario(replica: Path, base_url: str, archived: int, profile: bool) -> dict:
+    """Child process: archive, warm Prefect up, poll once, time it; raw trafilatura on the same pages."""
+    from flows import prefect_env
+
+    prefect_env.apply(quiet=True)
+    from prefect import flow
+
+    from flows.poll import poll_flow
+    from flows.settings import load_settings
+    from storage.db import init_db
+
+    state = Path(tempfile.mkdtemp(prefix="rasid-bench-"))
+    settings = load_settings(None, state_dir=state, outlets_file=replica / "outlets.yaml",
+                             max_articles_per_outlet=100_000, channels={},
+                             fetch={"replay_url": base_url, "allow_networks": ["127.0.0.1/32"], "retries": 0,
+                                    "per_host_delay_s": 0.0, "per_host_concurrency": 8, "obey_robots": False})
+    archive_s = archive(init_db(settings), archived) if archived else 0.0
+
+    @flow(name="bench-warm-up")
+    async def warm_up() -> None:
+        return None
+
+    started = time.perf_counter()
+    asyncio.run(warm_up())
+    prefect_start_s = time.perf_counter() - started
+
+    profiler = _profiler() if profile else None
+    started = time.perf_counter()
+    summary = asyncio.run(poll_flow(settings))
+    poll_s = time.perf_counter() - started
+    if profiler:
+        profiler.stop()
+        (state / "profile.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
+    stored = summary.total("stored")
+    pages = [p.read_bytes() for p in sorted((replica / "bench").glob("a*.html"))]
+    raw_s = raw_trafilatura(pages)
+    stages = stage_costs(pages, settings) if archived == 0 else {}
+    pipeline_rate, raw_rate = stored / poll_s, len(pages) / raw_s
+    return {"archived": archived, "articles": len(pages), "stored": stored,
+            "errors": sum(len(r.errors) for r in summary.outlets), "archive_insert_s": round(archive_s, 2),
+            "prefect_first_flow_s": round(prefect_start_s, 2), "poll_flow_s": round(poll_s, 2),
+            "pipeline_articles_per_s": round(pipeline_rate, 1), "raw_trafilatura_s": round(raw_s, 2),
+            "raw_trafilatura_articles_per_s": round(raw_rate, 1),
+            "pipeline_over_raw": round(pipeline_rate / raw_rate, 3),
+            "per_article_ms": {"poll_flow": round(poll_s / max(stored, 1) * 1000, 2),
+                               "raw_trafilatura": round(raw_s / len(pages) * 1000, 2), **stages},
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            **({"profile": str(state / "profile.txt")} if profile else {})}
+
+
+def _profiler():
+    from pyinstrument import Profiler
+
+    profiler = Profiler(async_mode="enabled")
+    profiler.start()
+    return profiler
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=600)
+    parser.add_argument("--archived", default="0,1000,100000", help="comma-separated archive sizes")
+    parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile per scenario")
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--scenario", nargs=3, metavar=("REPLICA", "URL", "ARCHIVED"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve_replica(args.serve)
+    if args.scenario:
+        replica, url, archived = args.scenario
+        print(json.dumps(run_scenario(Path(replica), url, int(archived), args.profile)))
+        return None
+    replica = Path(tempfile.mkdtemp(prefix="rasid-bench-replica-"))
+    build_replica(replica, args.articles)
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(replica)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        base_url = server.stdout.readline().strip()
+        results = []
+        for archived in (int(a) for a in args.archived.split(",")):
+            command = [sys.executable, __file__, "--scenario", str(replica), base_url, str(archived)]
+            out = subprocess.run(command + (["--profile"] if args.profile else []), capture_output=True, text=True,
+                                 env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}, check=False)
+            if out.returncode != 0:
+                raise SystemExit(f"scenario {archived} failed:\n{out.stderr[-3000:]}")
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+    print(json.dumps({"articles_per_poll": args.articles, "source_pages": len(article_pages()),
+                      "cpus": os.cpu_count(), "scenarios": results}, indent=2))
+    return None
+
+
+if __name__ == "__main__":
+    main()
