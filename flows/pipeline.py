@@ -45,6 +45,7 @@ class OutletReport:
     copies: int = 0
     failed: int = 0
     source_errors: int = 0
+    empty: int = 0  # pages fetched whose main text came out empty
     diagnosis: str = "ok"
     turned_dark: bool = False
     errors: list[str] = field(default_factory=list)
@@ -78,6 +79,7 @@ class Prepared:
     article: repo.NewArticle
     matches: tuple
     signature: object
+    empty: bool = False  # extraction found no main text (the feed summary stood in)
 
 
 async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
@@ -96,6 +98,8 @@ async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
     for item, page in zip(fresh, pages):
         if page is not None:
             await _process(ctx, outlet, item, page, report)
+    if report.fetched and report.empty == report.fetched and report.diagnosis == "ok":
+        report.diagnosis = "layout-changed"  # pages arrive but nothing is extracted from them
     await asyncio.to_thread(_save_states, ctx.engine, outlet, discovery.states, report)
     return report
 
@@ -135,6 +139,7 @@ async def _process(ctx: PollContext, outlet: Outlet, item: FeedItem, page: Fetch
     except RasidError as exc:
         report.error(item.url, exc)
         return
+    report.empty += int(prepared.empty)
     if not outcome.created:
         return
     report.stored += 1
@@ -162,7 +167,7 @@ def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazettee
     matches = matcher.match(title, text)
     signature = story_signature(title, text, published=article.published, agency=article.agency,
                                 topics=[m.topic_id for m in matches], lang=article.lang, gazetteer=gazetteer)
-    return Prepared(article, tuple(matches), signature)
+    return Prepared(article, tuple(matches), signature, empty=not extracted.text.strip())
 
 
 def _store(ctx: PollContext, prepared: Prepared) -> repo.StoreOutcome:

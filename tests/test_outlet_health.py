@@ -59,3 +59,33 @@ def test_scheduled_polls_skip_outlets_that_are_not_due(two_outlets, replay):
     assert summary.outlets == [] and len(replay.requests) == requests, "nothing was due"
     forced = _poll(two_outlets)
     assert {r.outlet_id for r in forced.outlets} == {"erem", "gone"}, "a manual poll polls everything"
+
+
+def test_pages_that_yield_no_text_diagnose_a_layout_change(tmp_path, sink):
+    from flows.demo import demo_settings as make
+    from flows.local_servers import ReplayServer
+
+    wave = tmp_path / "replay" / "w"
+    wave.mkdir(parents=True)
+    (wave / "rss.xml").write_text(
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>t</title>"
+        "<item><title>خبر</title><link>https://empty.example/a/1</link>"
+        "<pubDate>Tue, 12 Mar 2024 10:00:00 +0300</pubDate></item></channel></rss>", encoding="utf-8")
+    # the outlet moved to a script-rendered template: the HTML holds no article any more
+    (wave / "page.html").write_text("<html><head><title>موقع الأخبار</title></head><body><div id='app'></div>"
+                                    "<script>window.app = 1</script></body></html>", encoding="utf-8")
+    (wave / "manifest.yaml").write_text(yaml.safe_dump({"resources": [
+        {"url": "https://empty.example/rss.xml", "file": "rss.xml", "content_type": "application/rss+xml"},
+        {"url": "https://empty.example/a/1", "file": "page.html", "content_type": "text/html; charset=utf-8"}]}))
+    outlets = tmp_path / "outlets.yaml"
+    outlets.write_text(yaml.safe_dump({"outlets": [{"id": "empty", "name": "Empty", "home": "https://empty.example/",
+                                                    "feeds": ["https://empty.example/rss.xml"]}]}))
+    server = ReplayServer(tmp_path / "replay", "w")
+    try:
+        settings = make(tmp_path / "state", server, sink).model_copy(update={"outlets_file": outlets})
+        summary = _poll(settings)
+    finally:
+        server.close()
+    assert summary.outlets[0].fetched == 1 and summary.outlets[0].diagnosis == "layout-changed"
+    with Session(init_db(settings)) as s:
+        assert s.get(OutletState, "empty").diagnosis == "layout-changed"
