@@ -19,8 +19,8 @@ def doctor(config: Optional[Path] = ConfigOption,
            as_json: bool = typer.Option(False, "--json", help="One JSON object per check, one per line.")) -> None:
     """Check the database (reachable, migrated), the Prefect API, channels, outlets and topics files.
 
-    Prints one line per check and exits 1 if any failed. Secrets are masked: a channel shows only its scheme,
-    a database URL hides its password.
+    Prints one line per check and exits 1 if any failed. Secrets are masked: a channel shows only its scheme, a
+    database URL hides its password.
     """
     from flows import prefect_env
     from flows.doctor import run_checks

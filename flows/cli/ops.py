@@ -86,10 +86,10 @@ def serve(config: Optional[Path] = ConfigOption,
               None, min=5, help="Poll every group and run the relay at this interval instead of each outlet's "
               "poll_minutes (for trying a set-up out)."),
           ) -> None:
-    """Run the poll (per group of outlets sharing an interval) and the alert relay on schedules, in this process.
+    """Run the polls (per group of outlets sharing an interval), the alert relay and the digest on schedules.
 
-    Without PREFECT_API_URL it starts a local Prefect server on 127.0.0.1:PORT (its UI is the dashboard of runs;
-    Prefect's temporary server has no scheduler) and stops it on exit. Stops cleanly on SIGTERM/SIGINT.
+    Without PREFECT_API_URL it starts a local Prefect server on 127.0.0.1:PORT, whose UI is the dashboard of runs
+    (Prefect's temporary server has no scheduler), and stops it on exit. Stops cleanly on SIGTERM/SIGINT.
     """
     from flows import prefect_env
     from flows.serve import interval_groups, serve_forever
