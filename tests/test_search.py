@@ -123,7 +123,8 @@ def test_index_hook_writes_in_the_callers_transaction(db_url):  # noqa: F811
     ids = store_docs(db_url, DOCS[:1])
     engine = init_db(db_url)
     with Session(engine) as session:
-        session.execute(ArticleSearch.__table__.delete())
+        session.execute(ArticleSearch.__table__.delete())   # whether or not store_article indexed it already
+        session.commit()
         index_article(session, ids["clitic"], "عنوان جديد", "نص عن الانتشار")
         session.rollback()                                   # the caller's transaction failed
         assert session.get(ArticleSearch, ids["clitic"]) is None
