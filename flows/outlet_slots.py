@@ -1,12 +1,14 @@
 """One poll of an outlet at a time, across processes and machines: Prefect global concurrency.
 
-Each outlet has a global concurrency limit `rasid-outlet-<id>` of 1, created on first use
-(so no operator step, and no "limit not found" warning per poll). A run that finds the
-outlet taken waits for it: by then the other run has stored what it found, so this one
-fetches only the feeds again (conditional GETs) and no article twice. A slot whose holder
-died is freed when its lease runs out: 60 s (the least the server allows), renewed while the holder lives, so a poll
-re-run after a crash waits at most that long (Prefect's default of 5 minutes made the
-re-run after `kill -9` wait five minutes).
+Scheduled and deployed polls (`rasid serve`, workers) hold a global concurrency limit
+`rasid-outlet-<id>` of 1 per outlet, created on first use (so no operator step, and no
+"limit not found" warning). A run that finds the outlet taken waits for it: by then the
+other run has stored what it found, so this one fetches only the feeds again (conditional
+GETs) and no article twice. After two leases it gives up and skips the outlet (OutletBusy).
+A slot whose holder died is freed when its lease runs out: 60 s (the least the server
+allows), renewed while the holder lives; Prefect's default of 5 minutes made a re-run after
+`kill -9` wait that long. One-off polls in local mode do not take slots: Prefect's temporary
+server never reaps an expired lease, so a killed poll would block its outlets there.
 """
 
 from __future__ import annotations
@@ -65,9 +67,13 @@ async def outlet_slot(outlet_id: str, enabled: bool = True) -> AsyncIterator[Non
         return
     from prefect.concurrency.asyncio import concurrency
 
+    acquired = False
     try:
         async with concurrency(limit_name(outlet_id), occupy=1, strict=True, lease_duration=LEASE_S,
                                timeout_seconds=2 * LEASE_S):
+            acquired = True
             yield
     except TimeoutError:
+        if acquired:  # a timeout inside the poll itself, not while waiting for the slot
+            raise
         raise OutletBusy(f"outlet {outlet_id} is being polled by another run; skipped") from None

@@ -102,11 +102,11 @@ def test_a_second_run_waits_for_the_outlet_then_fetches_no_article_twice(demo_se
             limit = await client.read_global_concurrency_limit_by_name(limit_name("erem"))
         assert limit.limit == 1
         async with outlet_slot("erem"):  # another run is polling erem
-            poll = asyncio.create_task(poll_flow(demo_settings, ["erem"]))
+            poll = asyncio.create_task(poll_flow(demo_settings, ["erem"], exclusive=True))
             await asyncio.sleep(3)
             assert not any("eremnews" in path for path in replay.requests), "erem polled while taken"
         first = await poll
-        second = await poll_flow(demo_settings, ["erem"])
+        second = await poll_flow(demo_settings, ["erem"], exclusive=True)
         return first, second
 
     first, second = asyncio.run(scenario())
