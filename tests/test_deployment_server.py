@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -46,39 +47,37 @@ def prefect(env: dict[str, str], *args: str, timeout: float = 180) -> str:
     return done.stdout
 
 
-async def _trigger_poll(api_url: str):
-    """A run of the poll deployment now (its schedule's next slot may be 15 minutes away)."""
+@asynccontextmanager
+async def _client(api_url: str):
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     with temporary_settings({PREFECT_API_URL: api_url}):
         async with get_client() as client:
-            deployment = await client.read_deployment_by_name("poll-scheduled/poll-fast")
-            others = [await client.read_deployment_by_name(name) for name in ("relay/relay", "digest/digest")]
-            run = await client.create_flow_run_from_deployment(deployment.id)
-            return deployment, others, run.id
+            yield client
+
+
+async def _trigger_poll(api_url: str):
+    """A run of the poll deployment now (its schedule's next slot may be 15 minutes away)."""
+    async with _client(api_url) as client:
+        deployment = await client.read_deployment_by_name("poll-scheduled/poll-fast")
+        others = [await client.read_deployment_by_name(name) for name in ("relay/relay", "digest/digest")]
+        run = await client.create_flow_run_from_deployment(deployment.id)
+        return deployment, others, run.id
 
 
 async def _state_of(api_url: str, flow_run_id):
-    from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    with temporary_settings({PREFECT_API_URL: api_url}):
-        async with get_client() as client:
-            return (await client.read_flow_run(flow_run_id)).state
+    async with _client(api_url) as client:
+        return (await client.read_flow_run(flow_run_id)).state
 
 
 async def _parent_run(api_url: str, flow_run_id: str):
     """The flow run that started this (sub)flow run."""
-    from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    with temporary_settings({PREFECT_API_URL: api_url}):
-        async with get_client() as client:
-            run = await client.read_flow_run(flow_run_id)
-            if run.parent_task_run_id is None:
-                return run.id
-            return (await client.read_task_run(run.parent_task_run_id)).flow_run_id
+    async with _client(api_url) as client:
+        run = await client.read_flow_run(flow_run_id)
+        if run.parent_task_run_id is None:
+            return run.id
+        return (await client.read_task_run(run.parent_task_run_id)).flow_run_id
 
 
 @pytest.mark.timeout(600)  # a bound for a loaded machine; the steps are measured in the report
