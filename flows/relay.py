@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 import apprise
 from pydantic import SecretStr
@@ -39,10 +40,6 @@ class Channels:
     def __init__(self, urls: Mapping[str, SecretStr]) -> None:
         self._urls = dict(urls)
         self._cache: dict[str, apprise.Apprise] = {}
-        # apprise and urllib3 (under requests) log notification URLs and paths, where tokens
-        # live (Telegram /bot<token>/, webhooks); their records must never reach our handlers
-        for name in ("apprise", "urllib3"):
-            logging.getLogger(name).propagate = False
 
     def names(self) -> list[str]:
         return sorted(self._urls)
@@ -60,7 +57,7 @@ class Channels:
     def send(self, name: str, title: str, text: str, html: str) -> bool:
         """True only when every service of the channel accepted the message."""
         results = []
-        with apprise.LogCapture(level=logging.WARNING) as captured:  # keeps URLs out of our logs
+        with _contained_logs(), apprise.LogCapture(level=logging.WARNING) as captured:
             for service in self.get(name):
                 body = html if service.notify_format == apprise.NotifyFormat.HTML else text
                 results.append(bool(service.notify(body=body, title=title)))
@@ -69,6 +66,22 @@ class Channels:
             log.warning("channel %s: %d of %d services refused the alert (%s)", name,
                         results.count(False), len(results), detail)
         return bool(results) and all(results)
+
+
+@contextmanager
+def _contained_logs() -> Iterator[None]:
+    """apprise and urllib3 (under requests) log notification URLs and paths, where tokens live
+    (Telegram /bot<token>/, webhooks): while a message is sent, their records reach no handler of
+    ours. Set for each send, because logging.config.dictConfig (Prefect's setup) may reset it."""
+    loggers = [logging.getLogger(name) for name in ("apprise", "urllib3")]
+    saved = [lg.propagate for lg in loggers]
+    for lg in loggers:
+        lg.propagate = False
+    try:
+        yield
+    finally:
+        for lg, value in zip(loggers, saved):
+            lg.propagate = value
 
 
 def _scrub(text: str, secret_url: str) -> str:

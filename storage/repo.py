@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import insert, text
+from sqlalchemy import func, insert, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
@@ -151,7 +151,10 @@ def _story_reached(session, story_id: int, channel: str, article_id: int) -> boo
 
 def _assign_story(session, article, article_id, signature, when):
     candidates = _candidates(session, signature.keys, when)
-    story_id = grouping.choose_story(signature, candidates) if candidates else None
+    story_id = None
+    if candidates:
+        doc_freq, n_docs = _key_frequencies(session, grouping.frequency_keys(signature, candidates))
+        story_id = grouping.choose_story(signature, candidates, doc_freq=doc_freq, n_docs=n_docs)
     members = [sig for sid, sig in candidates if sid == story_id]
     if story_id is None:
         story = Story(title=article.title, first_article_id=article_id, published=when,
@@ -169,6 +172,19 @@ def _assign_story(session, article, article_id, signature, when):
     for key in signature.keys:
         session.execute(_insert_ignore(session, StoryKey, {"key": key, "story_id": story_id, "published": when}))
     return story_id, new_story, members
+
+
+def _key_frequencies(session, keys: set[str]) -> tuple[dict[str, int], int]:
+    """How many stories hold each key (rare shared terms weigh more), from the key index alone.
+
+    The archive size is the highest story id: an index lookup, where count(*) would scan.
+    """
+    if not keys:
+        return {}, 0
+    rows = session.exec(select(StoryKey.key, func.count()).where(StoryKey.key.in_(sorted(keys)))
+                        .group_by(StoryKey.key)).all()
+    n_docs = session.exec(select(func.max(Story.id))).first() or 0
+    return dict(rows), int(n_docs)
 
 
 def _candidates(session, keys: Sequence[str], when: datetime) -> list[tuple[int, object]]:
