@@ -36,6 +36,16 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
         return s.connect_ex((host, port)) != 0
 
 
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM if rasid is killed outright (its own session keeps it from Ctrl-C)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class LocalServer:
     """`prefect server start` in a child process; `api_url` once `start()` returned."""
 
@@ -67,7 +77,7 @@ class LocalServer:
         # against this server before stopping it
         self.process = subprocess.Popen([prefect_executable(), "server", "start", "--host", "127.0.0.1",
                                          "--port", str(self.port)], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=_die_with_parent)
         self._wait_healthy(timeout_s)
         return self
 
