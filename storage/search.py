@@ -204,42 +204,43 @@ def index_condition(node: Node, lists: Mapping[str, Sequence[str]] = {}) -> obje
     return _need(node, lists).expr
 
 
-def _need(node: Node, lists) -> _Need:
+def _need(node: Node, lists, in_title: bool = False) -> _Need:
+    """in_title: under title:, where a NOT excludes a word from the headline only, not the article."""
     if isinstance(node, Term):
         words = tuple(_Word(w.form, w.prefix) for w in node.words)
         exact = len(words) == 1 and bool(_PLAIN_WORD.fullmatch(words[0].form))
         return _Need(words[0] if len(words) == 1 else _All(words), exact)
     if isinstance(node, ListRef):
         terms = [term_from_text(item, 0, _list_error, quoted=True) for item in lists.get(node.name, ())]
-        return _need(Or(tuple(terms)), lists) if terms else _Need(None, False)
+        return _need(Or(tuple(terms)), lists, in_title) if terms else _Need(None, False)
     if isinstance(node, Or):
-        parts = [_need(child, lists) for child in node.children]
+        parts = [_need(child, lists, in_title) for child in node.children]
         if any(part.expr is None for part in parts):
             return _Need(None, False)
         return _Need(_Any(tuple(part.expr for part in parts)), all(part.exact for part in parts))
     if isinstance(node, And):
-        return _need_all(node.children, lists)
+        return _need_all(node.children, lists, in_title)
     if isinstance(node, Near):
-        return _need_all((node.left, node.right), lists, exact=False)
+        return _need_all((node.left, node.right), lists, in_title, exact=False)
     if isinstance(node, Title):
-        return _Need(_need(node.child, lists).expr, False)
+        return _Need(_need(node.child, lists, in_title=True).expr, False)
     if isinstance(node, Not):
         return _Need(None, False)
     raise TypeError(f"not a query node: {node!r}")
 
 
-def _need_all(children: Iterable[Node], lists, exact: bool = True) -> _Need:
+def _need_all(children: Iterable[Node], lists, in_title: bool, exact: bool = True) -> _Need:
     """AND: required parts narrow; a NOT narrows only when its inside is exact; the rest is dropped."""
     require, exclude = [], []
     for child in children:
         if isinstance(child, Not):
-            inner = _need(child.child, lists)
-            if inner.expr is not None and inner.exact:
+            inner = _need(child.child, lists, in_title)
+            if inner.expr is not None and inner.exact and not in_title:
                 exclude.append(inner.expr)
                 continue
             exact = False
             continue
-        part = _need(child, lists)
+        part = _need(child, lists, in_title)
         exact = exact and part.exact
         if part.expr is not None:
             require.append(part.expr)
