@@ -53,5 +53,4 @@ if __name__ == "__main__":
 
     db = get_engine(f"sqlite:///{tempfile.mkdtemp()}/gen.db")
     upgrade(db)
-    # review the result: autogenerate also proposes dropping the FTS tables it does not know
     autogenerate(db, " ".join(sys.argv[1:]) or "schema change")

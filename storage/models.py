@@ -128,7 +128,7 @@ class PollRun(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     started: datetime = Field(default_factory=utcnow, index=True)
     finished: Optional[datetime] = None
-    status: str = "running"  # running | completed | failed
+    status: str = "running"  # running | completed | failed | crashed (marked by the next poll)
     flow_run_id: Optional[str] = None
     counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from extractors import grouping
 from extractors.errors import TransientError
+from storage import search
 from storage.models import Alert, Article, Match, OutletState, Story, StoryKey, utcnow
 
 STORY_WINDOW = timedelta(hours=72)
@@ -87,6 +88,12 @@ def _insert_ignore(session: Session, table, values: dict):
     return stmt
 
 
+def _insert_ignore_many(session: Session, table, rows: list[dict]):
+    dialect = session.get_bind().dialect.name
+    maker = pg_insert if dialect == "postgresql" else sqlite_insert
+    return maker(table).values(rows).on_conflict_do_nothing()
+
+
 def _lock_writers(session: Session) -> None:
     """Serialize grouping across processes (SQLite's BEGIN IMMEDIATE already does)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -125,6 +132,7 @@ def _store(session, article, matches, signature, policies) -> StoreOutcome:
         session.execute(insert(Match).values(
             article_id=article_id, topic_id=m.topic_id, terms=list(m.terms), snippet=m.snippet,
             highlights=[list(h) for h in m.highlights]))
+    search.index_article(session, article_id, article.title, article.text)
     when = as_utc(article.published) or utcnow()
     story_id, new_story, members = _assign_story(session, article, article_id, signature, when)
     update = None if new_story else _update_kind(signature, members)
@@ -169,8 +177,9 @@ def _assign_story(session, article, article_id, signature, when):
             story.outlets = [*story.outlets, article.outlet_id]
         new_story = False
     session.execute(text("UPDATE articles SET story_id = :s WHERE id = :a"), {"s": story_id, "a": article_id})
-    for key in signature.keys:
-        session.execute(_insert_ignore(session, StoryKey, {"key": key, "story_id": story_id, "published": when}))
+    if signature.keys:  # one multi-row statement: ~35 keys per article
+        session.execute(_insert_ignore_many(session, StoryKey, [
+            {"key": key, "story_id": story_id, "published": when} for key in dict.fromkeys(signature.keys)]))
     return story_id, new_story, members
 
 

@@ -65,20 +65,24 @@ def _print_demo(report: dict) -> None:
 @app.command()
 def poll(config: Optional[Path] = ConfigOption,
          outlet: Optional[list[str]] = typer.Option(None, "--outlet", "-o", help="Only these outlet ids."),
-         as_json: bool = typer.Option(False, "--json", help="Print the poll's counts as JSON.")) -> None:
-    """Poll the configured outlets once (real network), store new articles and send due alerts."""
-    prefect_env.apply(quiet=as_json)
-    import asyncio
+         as_json: bool = typer.Option(False, "--json", help="Print the poll's counts as JSON."),
+         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress line and no table; errors only.")) -> None:
+    """Poll the configured outlets once (real network), store new articles and send due alerts.
 
-    from flows.poll import poll_flow
+    Shows a progress line (outlets polled, pages fetched, matches found) on a terminal.
+    """
+    prefect_env.apply(quiet=as_json or quiet)
+    from flows.progress import run_poll
 
     with user_errors():
         settings = settings_from(config)
-        summary = asyncio.run(poll_flow(settings, outlet))
+        summary = run_poll(settings, outlet, show=not (as_json or quiet) and err_console.is_terminal)
     counts = {r.outlet_id: r.counts() for r in summary.outlets}
     if as_json:
         print(json.dumps({"outlets": counts, "alerts_sent": len(summary.relay.sent),
                           "config_errors": summary.config_errors}, ensure_ascii=False, default=str))
+        return
+    if quiet:
         return
     table = Table("outlet", "discovered", "new", "stored", "matched", "alerts", "failed")
     for r in summary.outlets:
