@@ -29,7 +29,11 @@ def config(tmp_path, replay, sink):
 
 
 def _doctor(*args, env=None):
-    result = runner.invoke(app, ["doctor", *args], env={"PREFECT_API_URL": "", **(env or {})})
+    """Run doctor as in a shell with no PREFECT_API_URL, even after this session's Prefect harness set one."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        result = runner.invoke(app, ["doctor", *args], env={"PREFECT_API_URL": "", **(env or {})})
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     return result, {c["name"]: c for c in lines}
 
