@@ -114,9 +114,19 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
         raise ConfigError(f"{field}: {first['msg']}", source=str(config_file) if config_file else "settings") from None
-    except Exception as exc:  # YAML syntax errors and the like
-        raise ConfigError(f"cannot read settings: {exc.__class__.__name__}: {exc}",
-                          source=str(config_file) if config_file else "settings") from None
+    except Exception as exc:  # YAML syntax errors, a list where a mapping belongs, and the like
+        raise _unreadable(exc, config_file) from None
+
+
+def _unreadable(exc: Exception, config_file: Path | None):
+    """The reason and position only: YAML's own message quotes the offending line, which may
+    hold a channel URL (a secret)."""
+    from extractors.errors import ConfigError
+
+    mark = getattr(exc, "problem_mark", None)
+    reason = getattr(exc, "problem", None) or exc.__class__.__name__
+    return ConfigError(f"cannot read settings: {reason}", source=str(config_file) if config_file else "settings",
+                       line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None)
 
 
 def write_settings_file(settings: Settings, path: Path) -> Path:

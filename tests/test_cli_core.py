@@ -60,3 +60,11 @@ def test_bad_settings_file_is_one_clear_line(tmp_path):
     assert result.exit_code == 1
     assert str(bad) in result.output and "timeout_s" in result.output
     assert "Traceback" not in result.output
+
+
+def test_broken_settings_yaml_gives_position_but_never_quotes_the_line(tmp_path):
+    bad = tmp_path / "rasid.yaml"
+    bad.write_text("channels:\n  ops: tgram://123:SECRETTOKEN/9\n  x: [unclosed\n", encoding="utf-8")
+    result = runner.invoke(app, ["config", "show", "--config", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:" in result.output and "SECRETTOKEN" not in result.output
