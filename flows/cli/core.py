@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 from typing import Optional
+from urllib.parse import unquote
 
 import typer
 from rich.panel import Panel
@@ -44,12 +45,13 @@ def _print_demo(report: dict) -> None:
         console.rule(f"{wave['wave']}: {wave['stored']} stored, {wave['alerts']} alerts, "
                      f"{wave['copies_attached']} copies of known stories")
         for alert in (a for a in report["alerts"] if a["wave"] == wave["wave"]):
+            link = unquote(alert["url"])  # Arabic slugs readable; terminals link the IRI as well
             body = (f"[bold]{alert['title']}[/]\n{alert['outlet']} · {alert['published']}\n"
-                    f"«{alert['snippet']}»\n[blue]{alert['url']}[/]")
+                    f"«{alert['snippet']}»\n[blue]{link}[/]")
             if alert["also_reported_by"]:
                 body += f"\nalso reported by: {', '.join(alert['also_reported_by'])}"
             if alert.get("entities"):
-                body += "\n[dim]" + "، ".join(alert["entities"]) + "[/]"
+                body += "\n[dim]" + "، ".join(alert["entities"][:8]) + "[/]"
             console.print(Panel(body, title=f"{alert['kind']} · {alert['topic']}", title_align="right"))
         for error in wave["errors"]:
             err_console.print(f"[yellow]warning[/]: {error}")
