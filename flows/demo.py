@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from flows.local_servers import AlertSink, ReplayServer
 from flows.settings import SEEDS_DIR, Settings, load_settings, write_settings_file
-from storage import outbox
+from storage import outbox, repo
 from storage.db import init_db
 
 REPLAY_DIR = SEEDS_DIR / "replay"
@@ -33,6 +33,7 @@ class WaveResult:
     alerts: list[dict] = field(default_factory=list)
     delivered: int = 0
     errors: list[str] = field(default_factory=list)
+    attached: list[dict] = field(default_factory=list)
 
 
 def demo_settings(state_dir: Path, replay: ReplayServer, sink: AlertSink, database_url: str | None = None) -> Settings:
@@ -64,6 +65,7 @@ def _poll_wave(wave: str, settings: Settings, sink: AlertSink, poll) -> WaveResu
     engine = init_db(settings)
     with Session(engine) as session:
         before_id = outbox.last_id(session)
+        first_article = repo.last_article_id(session) + 1
     before = len(sink.deliveries)
     result = WaveResult(wave)
     for counts, errors in poll(settings):
@@ -72,7 +74,20 @@ def _poll_wave(wave: str, settings: Settings, sink: AlertSink, poll) -> WaveResu
         result.errors += errors
     result.delivered = len(sink.deliveries) - before
     result.alerts = _sent_views(settings, before_id)
+    result.attached = _attached(engine, settings, first_article)
     return result
+
+
+def _attached(engine, settings: Settings, first_article: int) -> list[dict]:
+    """Articles of this wave that joined a known story instead of starting one (no alert)."""
+    from flows.watch import load_outlets
+
+    names = {o.id: o.name for o in load_outlets(settings.outlets_file)}
+    with Session(engine) as session:
+        rows = repo.attached_since(session, first_article)
+    return [{"title": article.title, "outlet": names.get(article.outlet_id, article.outlet_id),
+             "url": article.url, "story": story.title,
+             "reported_by": [names.get(o, o) for o in story.outlets]} for article, story in rows]
 
 
 def _in_process(settings: Settings):
@@ -133,6 +148,6 @@ def _report(state_dir: Path, settings: Settings, waves: list[WaveResult], sink: 
         "delivered_to_endpoint": sum(w.delivered for w in waves),
         "duplicates": stored.total + len(delivered) - len(set(delivered)),
         "waves": [{"wave": w.wave, "stored": w.stored, "copies_attached": w.copies, "alerts": len(w.alerts),
-                   "errors": w.errors} for w in waves],
+                   "attached": w.attached, "errors": w.errors} for w in waves],
         "nothing_new": all(w.stored == 0 and not w.alerts for w in waves),
     }

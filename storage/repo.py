@@ -318,3 +318,14 @@ def due_outlets(session: Session, outlet_ids: Iterable[str], now: datetime | Non
     not_due = set(session.exec(select(OutletState.id).where(
         OutletState.id.in_(ids), OutletState.next_poll.is_not(None), OutletState.next_poll > now)).all())
     return set(ids) - not_due
+
+
+def last_article_id(session: Session) -> int:
+    return session.exec(select(func.max(Article.id))).first() or 0
+
+
+def attached_since(session: Session, first_id: int) -> list[tuple[Article, Story]]:
+    """Articles from `first_id` on that joined an existing story (copies and follow-ups)."""
+    return list(session.exec(select(Article, Story).where(
+        Article.id >= first_id, Article.story_id == Story.id, Story.first_article_id != Article.id)
+        .order_by(Article.id)).all())

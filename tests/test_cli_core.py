@@ -20,6 +20,10 @@ def test_demo_json_then_nothing_new_on_the_same_state_dir(tmp_path):
         assert {"topic", "title", "url", "outlet", "published", "snippet"} <= set(alert)
     assert report["delivered_to_endpoint"] == len(report["alerts"])
     assert not report["nothing_new"]
+    wave2 = report["waves"][1]
+    assert wave2["alerts"] == 1, "one new development in the second wave"
+    [copy] = wave2["attached"]  # the republished agency story: attached, counted, not alerted
+    assert len(copy["reported_by"]) == 2 and copy["url"] not in {a["url"] for a in report["alerts"]}
 
     second = runner.invoke(app, ["demo", "--state-dir", str(tmp_path)])
     assert second.exit_code == 0, second.output

@@ -53,6 +53,10 @@ def _print_demo(report: dict) -> None:
             if alert.get("entities"):
                 body += "\n[dim]" + "، ".join(alert["entities"][:8]) + "[/]"
             console.print(Panel(body, title=f"{alert['kind']} · {alert['topic']}", title_align="right"))
+        for copy in wave["attached"]:
+            console.print(f"[dim]no alert[/] · {copy['outlet']}: «{copy['title']}» joins the story "
+                          f"«{copy['story']}» — also reported by {len(copy['reported_by'])} outlets: "
+                          f"{'، '.join(copy['reported_by'])}")
         for error in wave["errors"]:
             err_console.print(f"[yellow]warning[/]: {error}")
     if report["workers"] > 1:
