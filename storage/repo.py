@@ -79,19 +79,12 @@ def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
     return found
 
 
-def _insert_ignore(session: Session, table, values: dict):
-    dialect = session.get_bind().dialect.name
-    maker = pg_insert if dialect == "postgresql" else sqlite_insert if dialect == "sqlite" else insert
-    stmt = maker(table).values(**values)
-    if maker is not insert:
-        stmt = stmt.on_conflict_do_nothing()
-    return stmt
-
-
-def _insert_ignore_many(session: Session, table, rows: list[dict]):
+def _insert_ignore_stmt(session: Session, table):
+    """INSERT … ON CONFLICT DO NOTHING without values: SQLAlchemy caches its compiled form.
+    Run it on session.connection() (Core semantics: rowcount, executemany), not the ORM."""
     dialect = session.get_bind().dialect.name
     maker = pg_insert if dialect == "postgresql" else sqlite_insert
-    return maker(table).values(rows).on_conflict_do_nothing()
+    return maker(table).on_conflict_do_nothing()
 
 
 def _lock_writers(session: Session) -> None:
@@ -124,14 +117,14 @@ def _store(session, article, matches, signature, policies) -> StoreOutcome:
     _lock_writers(session)
     values = {**article.__dict__, "published": as_utc(article.published),
               "signature": signature.to_json()}
-    row = session.execute(_insert_ignore(session, Article, values).returning(Article.id)).first()
+    row = session.connection().execute(_insert_ignore_stmt(session, Article).returning(Article.id), values).first()
     if row is None:
         return StoreOutcome(created=False)
     article_id = row[0]
-    for m in matches:
-        session.execute(insert(Match).values(
-            article_id=article_id, topic_id=m.topic_id, terms=list(m.terms), snippet=m.snippet,
-            highlights=[list(h) for h in m.highlights]))
+    if matches:
+        session.connection().execute(insert(Match), [
+            {"article_id": article_id, "topic_id": m.topic_id, "terms": list(m.terms), "snippet": m.snippet,
+             "highlights": [list(h) for h in m.highlights]} for m in matches])
     search.index_article(session, article_id, article.title, article.text)
     when = as_utc(article.published) or utcnow()
     story_id, new_story, members = _assign_story(session, article, article_id, signature, when)
@@ -177,9 +170,9 @@ def _assign_story(session, article, article_id, signature, when):
             story.outlets = [*story.outlets, article.outlet_id]
         new_story = False
     session.execute(text("UPDATE articles SET story_id = :s WHERE id = :a"), {"s": story_id, "a": article_id})
-    if signature.keys:  # one multi-row statement: ~35 keys per article
-        session.execute(_insert_ignore_many(session, StoryKey, [
-            {"key": key, "story_id": story_id, "published": when} for key in dict.fromkeys(signature.keys)]))
+    if signature.keys:  # one executemany of a statement compiled once per process (~35 keys per article)
+        session.connection().execute(_insert_ignore_stmt(session, StoryKey), [
+            {"key": key, "story_id": story_id, "published": when} for key in dict.fromkeys(signature.keys)])
     return story_id, new_story, members
 
 
@@ -239,9 +232,10 @@ def _write_alerts(session, article_id, story_id, topic_id, channel, policy: Topi
     count = 0
     for row_kind in alert_kinds(policy, kind):
         instant = row_kind != "digest"
-        result = session.execute(_insert_ignore(session, Alert, {
+        result = session.connection().execute(_insert_ignore_stmt(session, Alert), {
             "article_id": article_id, "story_id": story_id, "topic_id": topic_id, "channel": channel,
-            "kind": row_kind, "status": "pending", "next_attempt": (held if instant and held else now)}))
+            "kind": row_kind, "status": "pending", "next_attempt": (held if instant and held else now),
+            "attempts": 0, "created": now})
         count += (result.rowcount or 0) if instant else 0
     return count
 
