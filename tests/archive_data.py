@@ -6,8 +6,6 @@ to now so retention cut-offs stay meaningful whenever the tests run.
 
 from __future__ import annotations
 
-import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -107,25 +105,7 @@ def archive(request, tmp_path_factory):
     if request.param == "sqlite":
         yield (url := f"sqlite:///{tmp_path_factory.mktemp('archive') / 'archive.db'}"), store_docs(url)
         return
-    with _postgres_database() as url:
+    from conftest import pg_database
+
+    with pg_database() as url:
         yield url, store_docs(url)
-
-
-@contextmanager
-def _postgres_database():
-    import psycopg
-
-    from conftest import PG_ADMIN_URL, _pg_available
-    from storage.db import dispose_engines
-
-    if not _pg_available():
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
-    name = f"rasid_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        dispose_engines()
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
