@@ -66,10 +66,10 @@ class PollContext:
     """What every outlet's poll shares; a plain class so Prefect does not walk into it."""
 
     def __init__(self, settings, engine: Engine, fetcher: Fetcher, matcher, policies: Mapping[str, repo.TopicPolicy],
-                 gazetteer=None):
+                 gazetteer=None, exclusive: bool = False):
         self.settings, self.engine, self.fetcher = settings, engine, fetcher
         self.matcher, self.policies, self.gazetteer = matcher, policies, gazetteer
-        self.exclusive = False  # one run per outlet at a time (flows/outlet_slots.py)
+        self.exclusive = exclusive  # one run per outlet at a time (flows/outlet_slots.py)
 
 
 @dataclass(frozen=True)

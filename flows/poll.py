@@ -106,8 +106,7 @@ async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None, onl
     summary = PollSummary(config_errors=list(watch.errors))
     async with Fetcher(settings.fetch) as fetcher:
         ctx = PollContext(settings, engine, fetcher, watch.matcher(), policies_of(watch, settings),
-                          watch.gazetteer)
-        ctx.exclusive = exclusive
+                          watch.gazetteer, exclusive)
         progress.poll_started(len(outlets))
         summary.outlets = list(await asyncio.gather(*(_polled(ctx, o) for o in outlets)))
     summary.relay = await relay_task(settings, watch)
