@@ -69,10 +69,6 @@ def _sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"
-
-
 def init_db(target: Any) -> Engine:
     """The engine, with the schema migrated to head (once per process and URL)."""
     engine = get_engine(target)

@@ -60,7 +60,6 @@ class StoreOutcome:
     new_story: bool = False
     alerts: int = 0
     matched_topics: tuple[str, ...] = ()
-    attached_to: int | None = None
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -136,8 +135,7 @@ def _store(session, article, matches, signature, policies) -> StoreOutcome:
             known = not new_story and _story_reached(session, story_id, channel, article_id)
             alerts += _write_alerts(session, article_id, story_id, m.topic_id, channel, policy,
                                     update if known else "new")
-    return StoreOutcome(True, article_id, story_id, new_story, alerts,
-                        tuple(m.topic_id for m in matches), None if new_story else story_id)
+    return StoreOutcome(True, article_id, story_id, new_story, alerts, tuple(m.topic_id for m in matches))
 
 
 def _story_reached(session, story_id: int, channel: str, article_id: int) -> bool:

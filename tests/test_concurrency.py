@@ -6,7 +6,6 @@ on PostgreSQL. The children share the test session's Prefect API.
 
 import os
 import signal
-import subprocess
 import time
 from collections import Counter
 

@@ -7,7 +7,6 @@ genuinely new development while the republished agency copy joins its story sile
 
 import asyncio
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml

@@ -3,7 +3,7 @@
 import pytest
 
 from extractors.errors import ConfigError
-from extractors.query import (And, ListRef, Near, Not, Or, QuerySyntaxError, Term, Title, Word, explain,
+from extractors.query import (And, ListRef, Near, Not, Or, QuerySyntaxError, Term, Title, explain,
                               list_refs, parse_query)
 from extractors.topics import parse_lists, parse_topic
 
