@@ -143,7 +143,7 @@ def stage_costs(pages: list[bytes], settings) -> dict:
     from extractors.feeds import FeedItem
     from extractors.outlets import Outlet
     from flows.fetch import FetchResult
-    from flows.pipeline import prepare
+    from flows.prepare import prepare
     from flows.poll import policies_of
     from flows.watch import load_watch
     from storage import repo

@@ -8,7 +8,6 @@ plain function calls (a Prefect task per article would double the cost).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -17,18 +16,18 @@ from typing import Mapping
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from extractors.article import extract_article
 from extractors.errors import RasidError
 from extractors.feeds import FeedItem
-from extractors.grouping import story_signature
 from extractors.outlets import Outlet
 from extractors.urls import canonicalize_url
 from flows.discover import SourceState, discover_outlet, poll_interval_minutes, turned_dark
 from flows.fetch import Fetcher, FetchResult
+from flows.prepare import Prepared
 from storage import repo
 from storage.models import utcnow
 
 log = logging.getLogger("rasid.pipeline")
+STORE_BATCH = 25  # prepared articles stored per thread hop (each still in its own transaction)
 
 
 @dataclass
@@ -65,21 +64,11 @@ class OutletReport:
 class PollContext:
     """What every outlet's poll shares; a plain class so Prefect does not walk into it."""
 
-    def __init__(self, settings, engine: Engine, fetcher: Fetcher, matcher, policies: Mapping[str, repo.TopicPolicy],
-                 gazetteer=None, exclusive: bool = False):
+    def __init__(self, settings, engine: Engine, fetcher: Fetcher, preparer, policies: Mapping[str, repo.TopicPolicy],
+                 exclusive: bool = False):
         self.settings, self.engine, self.fetcher = settings, engine, fetcher
-        self.matcher, self.policies, self.gazetteer = matcher, policies, gazetteer
+        self.preparer, self.policies = preparer, policies  # preparer: flows.prepare_pool.Preparer
         self.exclusive = exclusive  # one run per outlet at a time (flows/outlet_slots.py)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An article after the pure stages, ready to store."""
-
-    article: repo.NewArticle
-    matches: tuple
-    signature: object
-    empty: bool = False  # extraction found no main text (the feed summary stood in)
 
 
 async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
@@ -94,10 +83,13 @@ async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
     fresh = await asyncio.to_thread(_unknown, ctx.engine, items)
     fresh = _newest(fresh, ctx.settings.max_articles_per_outlet)
     report.new = len(fresh)
-    pages = await asyncio.gather(*(_fetch(ctx.fetcher, item, report) for item in fresh))
-    for item, page in zip(fresh, pages):
-        if page is not None:
-            await _process(ctx, outlet, item, page, report)
+    pooled = ctx.preparer.wants_pool(len(fresh))
+    jobs = [asyncio.ensure_future(_fetch_and_prepare(ctx, outlet, item, report, pooled)) for item in fresh]
+    try:
+        await _store_in_order(ctx, outlet, jobs, report)
+    finally:
+        for job in jobs:  # only left running when storing failed unexpectedly
+            job.cancel()
     if report.fetched and report.empty == report.fetched and report.diagnosis == "ok":
         report.diagnosis = "layout-changed"  # pages arrive but nothing is extracted from them
     await asyncio.to_thread(_save_states, ctx.engine, outlet, discovery.states, report)
@@ -132,12 +124,37 @@ async def _fetch(fetcher: Fetcher, item: FeedItem, report: OutletReport) -> Fetc
     return page
 
 
-async def _process(ctx: PollContext, outlet: Outlet, item: FeedItem, page: FetchResult, report: OutletReport) -> None:
+async def _fetch_and_prepare(ctx: PollContext, outlet: Outlet, item: FeedItem, report: OutletReport,
+                             pooled: bool) -> Prepared | None:
+    page = await _fetch(ctx.fetcher, item, report)
+    if page is None:
+        return None
     try:
-        prepared = prepare(ctx.matcher, outlet, item, page, ctx.gazetteer)
-        outcome = await asyncio.to_thread(_store, ctx, prepared)
+        return await ctx.preparer.prepare(outlet, item, page, pooled)
     except RasidError as exc:
         report.error(item.url, exc)
+        return None
+
+
+async def _store_in_order(ctx: PollContext, outlet: Outlet, jobs: list, report: OutletReport) -> None:
+    """Store in feed order while later pages are still fetched and prepared; whatever is ready
+    goes in one batch (one thread hop, one session), each article in its own transaction."""
+    position = 0
+    while position < len(jobs):
+        batch = [await jobs[position]]
+        position += 1
+        while position < len(jobs) and jobs[position].done() and len(batch) < STORE_BATCH:
+            batch.append(jobs[position].result())
+            position += 1
+        ready = [p for p in batch if p is not None]
+        if ready:
+            for prepared, outcome in zip(ready, await asyncio.to_thread(_store_batch, ctx, ready)):
+                _count(report, outlet, prepared, outcome)
+
+
+def _count(report: OutletReport, outlet: Outlet, prepared: Prepared, outcome) -> None:
+    if isinstance(outcome, RasidError):
+        report.error(prepared.article.url, outcome)
         return
     report.empty += int(prepared.empty)
     if not outcome.created:
@@ -151,28 +168,17 @@ async def _process(ctx: PollContext, outlet: Outlet, item: FeedItem, page: Fetch
                             "url": prepared.article.url, "new_story": outcome.new_story} for m in prepared.matches]
 
 
-def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazetteer=None) -> Prepared:
-    """The pure stages for one page: extract, match, sign. The feed's title/date/summary are fallbacks."""
-    extracted = extract_article(page.text or "", page.final_url, feed_date=item.published,
-                                overrides=outlet.extract, utc_offset_hours=outlet.utc_offset_hours, now=utcnow())
-    title = extracted.title or item.title or ""
-    text = extracted.text or item.summary or ""
-    article = repo.NewArticle(
-        url=item.url, outlet_id=outlet.id, title=title, text=text,
-        content_hash=hashlib.sha256(f"{title}\n{text}".encode()).hexdigest(),
-        published=extracted.published or item.published,
-        date_source=extracted.date_source or ("feed" if item.published else None),
-        utc_offset_minutes=extracted.utc_offset_minutes, lang=extracted.lang or outlet.lang,
-        author=extracted.author, agency=extracted.agency)
-    matches = matcher.match(title, text)
-    signature = story_signature(title, text, published=article.published, agency=article.agency,
-                                topics=[m.topic_id for m in matches], lang=article.lang, gazetteer=gazetteer)
-    return Prepared(article, tuple(matches), signature, empty=not extracted.text.strip())
-
-
-def _store(ctx: PollContext, prepared: Prepared) -> repo.StoreOutcome:
+def _store_batch(ctx: PollContext, batch: list[Prepared]) -> list:
+    """Outcome or RasidError per article: one article's failure does not undo the others."""
+    outcomes: list = []
     with Session(ctx.engine, expire_on_commit=False) as session:
-        return repo.store_article(session, prepared.article, prepared.matches, prepared.signature, ctx.policies)
+        for prepared in batch:
+            try:
+                outcomes.append(repo.store_article(session, prepared.article, prepared.matches,
+                                                   prepared.signature, ctx.policies))
+            except RasidError as exc:
+                outcomes.append(exc)
+    return outcomes
 
 
 def _unknown(engine: Engine, items: list[FeedItem]) -> list[FeedItem]:

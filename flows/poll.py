@@ -21,6 +21,7 @@ from flows.fetch import Fetcher
 from flows.logging_setup import error_fields, logfmt
 from flows.outlet_slots import OutletBusy, ensure_limits, outlet_slot
 from flows.pipeline import OutletReport, PollContext, poll_outlet
+from flows.prepare_pool import Preparer
 from flows.digest import deliver_digest
 from flows.relay import RelayReport, deliver_due
 from flows.settings import Settings
@@ -104,11 +105,14 @@ async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None, onl
     if exclusive:
         await ensure_limits(o.id for o in outlets)
     summary = PollSummary(config_errors=list(watch.errors))
-    async with Fetcher(settings.fetch) as fetcher:
-        ctx = PollContext(settings, engine, fetcher, watch.matcher(), policies_of(watch, settings),
-                          watch.gazetteer, exclusive)
-        progress.poll_started(len(outlets))
-        summary.outlets = list(await asyncio.gather(*(_polled(ctx, o) for o in outlets)))
+    preparer = Preparer(watch, watch.matcher(), settings.prepare_processes)
+    try:
+        async with Fetcher(settings.fetch) as fetcher:
+            ctx = PollContext(settings, engine, fetcher, preparer, policies_of(watch, settings), exclusive)
+            progress.poll_started(len(outlets))
+            summary.outlets = list(await asyncio.gather(*(_polled(ctx, o) for o in outlets)))
+    finally:
+        preparer.close()
     summary.relay = await relay_task(settings, watch)
     await asyncio.to_thread(_warn_operators, settings, watch, summary)
     await asyncio.to_thread(_finish_run, engine, run_id, summary)

@@ -8,6 +8,7 @@ nothing reads the environment at import time.
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -75,6 +76,10 @@ class Settings(BaseSettings):
     alert_lease_s: float = Field(120.0, gt=0, description="how long a relay holds an alert it is delivering")
     alert_max_attempts: int = Field(5, ge=1, description="deliveries tried before an alert is marked failed")
     max_articles_per_outlet: int = Field(50, ge=1, description="newest feed items fetched per poll")
+    prepare_processes: int = Field(
+        default_factory=lambda: min(os.cpu_count() or 1, 8), ge=0,
+        description="worker processes that extract, match and sign large batches of pages "
+                    "(0: all in the poll's own process); default: one per CPU, at most 8")
     log_level: str = "INFO"
 
     @classmethod

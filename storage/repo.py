@@ -23,7 +23,7 @@ from storage import search
 from storage.models import Alert, Article, Match, OutletState, Story, StoryKey, utcnow
 
 STORY_WINDOW = timedelta(hours=72)
-CANDIDATE_MEMBERS = 4  # signatures compared per candidate story
+CANDIDATE_MEMBERS = 4  # signatures compared per candidate story (its first members), however large it grows
 
 
 @dataclass(frozen=True)
@@ -197,14 +197,12 @@ def _candidates(session, keys: Sequence[str], when: datetime) -> list[tuple[int,
         .distinct()).all()
     if not story_ids:
         return []
-    rows = session.exec(
-        select(Article.story_id, Article.signature).where(Article.story_id.in_(story_ids))
-        .order_by(Article.story_id, Article.id)).all()
-    per_story: dict[int, list] = {}
-    for sid, sig in rows:
-        if sig and len(per_story.setdefault(sid, [])) < CANDIDATE_MEMBERS:
-            per_story[sid].append(grouping.StorySignature.from_json(sig))
-    return [(sid, sig) for sid, sigs in per_story.items() for sig in sigs]
+    ranked = (select(Article.id, func.row_number().over(partition_by=Article.story_id, order_by=Article.id)
+                     .label("rank")).where(Article.story_id.in_(story_ids)).subquery())  # from the index alone
+    rows = session.exec(select(Article.story_id, Article.signature).join(ranked, Article.id == ranked.c.id)
+                        .where(ranked.c.rank <= CANDIDATE_MEMBERS, Article.signature.is_not(None))
+                        .order_by(Article.story_id, Article.id)).all()
+    return [(sid, grouping.StorySignature.from_json(sig)) for sid, sig in rows]
 
 
 def _update_kind(signature, members) -> str | None:

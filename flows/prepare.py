@@ -1,0 +1,47 @@
+"""The pure stage of one page: extract, match, sign (no I/O, no database).
+
+It runs in the poll's process for small batches and in worker processes for large ones
+(flows/prepare_pool.py), so it takes and returns only picklable values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from extractors.article import extract_article
+from extractors.feeds import FeedItem
+from extractors.grouping import story_signature
+from extractors.outlets import Outlet
+from flows.fetch import FetchResult
+from storage.repo import NewArticle
+from storage.models import utcnow
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article after the pure stages, ready to store."""
+
+    article: NewArticle
+    matches: tuple
+    signature: object
+    empty: bool = False  # extraction found no main text (the feed summary stood in)
+
+
+def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazetteer=None) -> Prepared:
+    """The pure stages for one page: extract, match, sign. The feed's title/date/summary are fallbacks."""
+    extracted = extract_article(page.text or "", page.final_url, feed_date=item.published,
+                                overrides=outlet.extract, utc_offset_hours=outlet.utc_offset_hours, now=utcnow())
+    title = extracted.title or item.title or ""
+    text = extracted.text or item.summary or ""
+    article = NewArticle(
+        url=item.url, outlet_id=outlet.id, title=title, text=text,
+        content_hash=hashlib.sha256(f"{title}\n{text}".encode()).hexdigest(),
+        published=extracted.published or item.published,
+        date_source=extracted.date_source or ("feed" if item.published else None),
+        utc_offset_minutes=extracted.utc_offset_minutes, lang=extracted.lang or outlet.lang,
+        author=extracted.author, agency=extracted.agency)
+    matches = matcher.match(title, text)
+    signature = story_signature(title, text, published=article.published, agency=article.agency,
+                                topics=[m.topic_id for m in matches], lang=article.lang, gazetteer=gazetteer)
+    return Prepared(article, tuple(matches), signature, empty=not extracted.text.strip())

@@ -1,0 +1,111 @@
+"""Extraction, matching and signing in worker processes, so a poll uses every core.
+
+In one process a poll is bound to one core: trafilatura, the topic matcher and the story
+signature (the `prepare` stage, ~7 ms per page) share it with fetching and storing. A
+pool of workers takes `prepare` off the poll's process, which keeps fetching and storing.
+
+Workers come from a forkserver that imports the pipeline once, so starting them costs a
+fork, not an interpreter start, and never forks the poll's own threads (Prefect's). Each
+worker compiles the poll's topics once (its initializer). A small batch of pages is
+prepared in the poll's process: handing it to workers would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import sys
+import types
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import replace
+
+from extractors.errors import PermanentError
+from extractors.feeds import FeedItem
+from extractors.outlets import Outlet
+from flows.fetch import FetchResult
+from flows.prepare import Prepared, prepare
+
+log = logging.getLogger("rasid.pipeline")
+
+POOL_MIN_PAGES = 8  # an outlet batch this large starts the pool (once per poll)
+_worker: dict = {}  # in a worker process: the compiled matcher and the gazetteer
+
+
+def _init_worker(topics, lists, gazetteer) -> None:
+    from extractors.matcher import TopicMatcher
+
+    _worker["matcher"] = TopicMatcher.compile(topics, lists)
+    _worker["gazetteer"] = gazetteer
+
+
+def _prepare_in_worker(outlet: Outlet, item: FeedItem, page: FetchResult) -> Prepared:
+    return prepare(_worker["matcher"], outlet, item, page, _worker["gazetteer"])
+
+
+@contextmanager
+def _main_hidden():
+    """multiprocessing re-runs the parent's __main__ (the rasid script, pytest, a bench) in every
+    worker it starts; workers need none of it, so it is hidden while a submit may start one."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+class Preparer:
+    """`await preparer.prepare(outlet, item, page)`: inline for small batches, in workers for large ones."""
+
+    def __init__(self, watch, matcher, processes: int):
+        self.watch, self.matcher, self.processes = watch, matcher, processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._starting = asyncio.Lock()
+
+    def wants_pool(self, pages: int) -> bool:
+        return self.processes > 0 and (self._pool is not None or pages >= POOL_MIN_PAGES)
+
+    async def prepare(self, outlet: Outlet, item: FeedItem, page: FetchResult, pooled: bool) -> Prepared:
+        if not pooled:
+            return prepare(self.matcher, outlet, item, page, self.watch.gazetteer)
+        slim = replace(page, body=b"")  # the text is what extraction reads; do not pickle the bytes twice
+        for _ in (1, 2):  # a dead worker fails every page in flight: each gets one more try
+            pool = await self._running()
+            try:
+                return await asyncio.wrap_future(pool.submit(_prepare_in_worker, outlet, item, slim))
+            except BrokenProcessPool:
+                self._discard(pool)
+        raise PermanentError(f"{page.url}: the extraction worker died twice on this page")
+
+    async def _running(self) -> ProcessPoolExecutor:
+        """The pool with all its workers up; started in a thread, so fetching goes on meanwhile
+        (the first start imports the pipeline in the forkserver: seconds)."""
+        async with self._starting:
+            if self._pool is None:
+                self._pool = await asyncio.to_thread(self._start)
+        return self._pool
+
+    def _start(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["flows.prepare_pool", "trafilatura"])
+        pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_init_worker,
+                                   initargs=(self.watch.topics, self.watch.lists, self.watch.gazetteer))
+        with _main_hidden():  # every worker starts here: one submit each while none is idle
+            for ready in [pool.submit(int) for _ in range(self.processes)]:
+                ready.result()
+        log.debug("started %d extraction workers", self.processes)
+        return pool
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        """A dead worker breaks the whole pool; the next page starts a fresh one."""
+        if self._pool is pool:
+            self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
