@@ -85,7 +85,9 @@ def extract_article(html: str, url: str | None = None, *, feed_date: datetime | 
     h1 = headline_element(tree, titles)
     title = clean(h1.text_content()) if h1 is not None else None
     budget = min(max_chars, int(_TRAFILATURA_CHARS_PER_S * time_limit_s))
-    text = main_text(trim(page, budget), tree, url, overrides or ExtractOverrides(), headline=h1)
+    body_page = trim(page, budget)
+    text = main_text(body_page, tree, url, overrides or ExtractOverrides(), headline=h1,
+                     tree_is_page=len(body_page) == len(page))
     if not title:
         title = strip_site_name(titles[0], site_name) if titles else None
     lang = detect_language(f"{title or ''}\n{text}", hint=tree.get("lang") or meta_content(tree, "dc.language"))

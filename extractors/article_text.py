@@ -46,8 +46,12 @@ _BOILERPLATE_LINE = re.compile(
 
 
 def main_text(page: str, tree: lxml_html.HtmlElement, url: str | None, overrides: ExtractOverrides,
-              headline: Any | None = None) -> str:
-    """The main text of the page; "" when nothing is found."""
+              headline: Any | None = None, *, tree_is_page: bool = False) -> str:
+    """The main text of the page; "" when nothing is found.
+
+    `tree_is_page`: `tree` was parsed from this very `page` (not from a longer one it was cut
+    from), so trafilatura may read it instead of a parse of its own.
+    """
     from trafilatura import bare_extraction
 
     text = ""
@@ -55,7 +59,8 @@ def main_text(page: str, tree: lxml_html.HtmlElement, url: str | None, overrides
         text = _xpath_text(tree, overrides.body_xpath)
     if not text:
         fast = len(page) > _FAST_ABOVE_CHARS
-        document = bare_extraction(without_layout_tables(page), url=url, fast=fast, **TRAFILATURA_SETTINGS)
+        source = _trafilatura_input(page, tree if tree_is_page else None)
+        document = bare_extraction(source, url=url, fast=fast, **TRAFILATURA_SETTINGS)
         text = document.text if document is not None and document.text else ""
         lead = lead_paragraph(headline, text)
         if lead:
@@ -75,12 +80,27 @@ def without_layout_tables(page: str) -> lxml_html.HtmlElement | str:
         doc = lxml_html.document_fromstring(page)
     except (etree.ParserError, ValueError):
         return page
-    layout = [t for t in doc.iter("table") if t.xpath(_LAYOUT_CELLS)]
+    layout = _layout_tables(doc)
     owned = [el for table in layout for el in table.iter(*_TABLE_PARTS)
              if el is table or (el.tag != "table" and next(el.iterancestors("table"), None) is table)]
     for el in owned:
         el.tag = "div"
     return doc
+
+
+def _trafilatura_input(page: str, parsed: lxml_html.HtmlElement | None) -> lxml_html.HtmlElement | str:
+    """What trafilatura reads: `parsed` (the caller's tree of `page`) as it is when it holds no
+    layout table, else a fresh parse with the tables unwrapped. Handing the tree over saves
+    a parse (0.1 ms a page) and leaves it intact: bare_extraction copies a tree it is given
+    before changing it (trafilatura core.bare_extraction), so the headline, lead and byline
+    are read afterwards from the page as it was."""
+    if parsed is not None and not _layout_tables(parsed):
+        return parsed
+    return without_layout_tables(page)
+
+
+def _layout_tables(doc: lxml_html.HtmlElement) -> list[Any]:
+    return [t for t in doc.iter("table") if t.xpath(_LAYOUT_CELLS)]
 
 
 def lead_paragraph(headline: Any | None, text: str) -> str | None:
