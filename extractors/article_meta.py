@@ -82,6 +82,9 @@ def _agreement(a: str, b: str) -> float:
     headline is longer (a hostile page could hold a 100 kB `<h1>`).
     """
     a, b = a[:_COMPARED_CHARS], b[:_COMPARED_CHARS]
+    shorter, longer = sorted((a, b), key=len)
+    if shorter in longer:  # the usual case (the very headline, a logo inside "headline - site"): no search
+        return len(shorter) / len(longer)
     match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
     return match.size / max(len(a), len(b))
 
