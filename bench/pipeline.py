@@ -163,7 +163,7 @@ def stage_costs(pages: list[bytes], settings) -> dict:
     started = time.perf_counter()
     for item in prepared:
         with Session(engine, expire_on_commit=False) as session:
-            repo.store_article(session, item.article, item.matches, item.signature, policies)
+            repo.store_article(session, item.article, item.matches, item.signature, policies, item.derived)
     store_s = time.perf_counter() - started
     n = len(pages)
     return {"prepare_ms": round(prepare_s / n * 1000, 2), "store_ms": round(store_s / n * 1000, 2)}

@@ -175,7 +175,7 @@ def _store_batch(ctx: PollContext, batch: list[Prepared]) -> list:
         for prepared in batch:
             try:
                 outcomes.append(repo.store_article(session, prepared.article, prepared.matches,
-                                                   prepared.signature, ctx.policies))
+                                                   prepared.signature, ctx.policies, prepared.derived))
             except RasidError as exc:
                 outcomes.append(exc)
     return outcomes

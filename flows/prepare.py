@@ -14,7 +14,7 @@ from extractors.feeds import FeedItem
 from extractors.grouping import story_signature
 from extractors.outlets import Outlet
 from flows.fetch import FetchResult
-from storage.repo import NewArticle
+from storage.repo import Derived, NewArticle, derive
 from storage.models import utcnow
 
 
@@ -25,6 +25,7 @@ class Prepared:
     article: NewArticle
     matches: tuple
     signature: object
+    derived: Derived  # its stored forms, computed here so a worker does it, not the storing process
     empty: bool = False  # extraction found no main text (the feed summary stood in)
 
 
@@ -44,4 +45,5 @@ def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazettee
     matches = matcher.match(title, text)
     signature = story_signature(title, text, published=article.published, agency=article.agency,
                                 topics=[m.topic_id for m in matches], lang=article.lang, gazetteer=gazetteer)
-    return Prepared(article, tuple(matches), signature, empty=not extracted.text.strip())
+    return Prepared(article, tuple(matches), signature, derive(title, text, signature),
+                    empty=not extracted.text.strip())

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from extractors import grouping
 from extractors.errors import TransientError
 from storage import search
+from storage.inserts import insert_ignore
 from storage.models import Alert, Article, Match, OutletState, Story, StoryKey, utcnow
 
 STORY_WINDOW = timedelta(hours=72)
@@ -41,6 +42,19 @@ class NewArticle:
     lang: str | None = None
     author: str | None = None
     agency: str | None = None
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What storing an article computes from it without the database: the serialized story
+    signature and the search index terms. Pure, so a worker process can compute it."""
+
+    signature_json: str
+    search_terms: str
+
+
+def derive(title: str, text: str | None, signature) -> Derived:
+    return Derived(signature.to_json(), search.index_terms(title, text))
 
 
 @dataclass(frozen=True)
@@ -78,14 +92,6 @@ def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
     return found
 
 
-def _insert_ignore_stmt(session: Session, table):
-    """INSERT … ON CONFLICT DO NOTHING without values: SQLAlchemy caches its compiled form.
-    Run it on session.connection() (Core semantics: rowcount, executemany), not the ORM."""
-    dialect = session.get_bind().dialect.name
-    maker = pg_insert if dialect == "postgresql" else sqlite_insert
-    return maker(table).on_conflict_do_nothing()
-
-
 def _lock_writers(session: Session) -> None:
     """Serialize grouping across processes (SQLite's BEGIN IMMEDIATE already does)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -93,14 +99,16 @@ def _lock_writers(session: Session) -> None:
 
 
 def store_article(session: Session, article: NewArticle, matches: Sequence, signature,
-                  policies: Mapping[str, TopicPolicy]) -> StoreOutcome:
+                  policies: Mapping[str, TopicPolicy], derived: Derived | None = None) -> StoreOutcome:
     """Store one article with its matches, story and alerts, or nothing if it exists.
 
     `matches` are extractors.matcher.TopicMatch; `signature` an extractors.grouping
-    StorySignature. Commits; raises TransientError if the database is busy or gone.
+    StorySignature; `derived` its stored forms when already computed (in a worker).
+    Commits; raises TransientError if the database is busy or gone.
     """
     try:
-        outcome = _store(session, article, matches, signature, policies)
+        outcome = _store(session, article, matches, signature, policies,
+                         derived or derive(article.title, article.text, signature))
         session.commit()
         return outcome
     except OperationalError as exc:
@@ -112,11 +120,11 @@ def store_article(session: Session, article: NewArticle, matches: Sequence, sign
         raise
 
 
-def _store(session, article, matches, signature, policies) -> StoreOutcome:
+def _store(session, article, matches, signature, policies, derived: Derived) -> StoreOutcome:
     _lock_writers(session)
     values = {**article.__dict__, "published": as_utc(article.published),
-              "signature": signature.to_json()}
-    row = session.connection().execute(_insert_ignore_stmt(session, Article).returning(Article.id), values).first()
+              "signature": derived.signature_json, "fetched": utcnow()}
+    row = session.connection().execute(insert_ignore("articles", tuple(values), returning="id"), values).first()
     if row is None:
         return StoreOutcome(created=False)
     article_id = row[0]
@@ -124,7 +132,7 @@ def _store(session, article, matches, signature, policies) -> StoreOutcome:
         session.connection().execute(insert(Match), [
             {"article_id": article_id, "topic_id": m.topic_id, "terms": list(m.terms), "snippet": m.snippet,
              "highlights": [list(h) for h in m.highlights]} for m in matches])
-    search.index_article(session, article_id, article.title, article.text)
+    search.index_article(session, article_id, derived.search_terms)
     when = as_utc(article.published) or utcnow()
     story_id, new_story, members = _assign_story(session, article, article_id, signature, when)
     update = None if new_story else _update_kind(signature, members)
@@ -169,7 +177,7 @@ def _assign_story(session, article, article_id, signature, when):
         new_story = False
     session.execute(text("UPDATE articles SET story_id = :s WHERE id = :a"), {"s": story_id, "a": article_id})
     if signature.keys:  # one executemany of a statement compiled once per process (~35 keys per article)
-        session.connection().execute(_insert_ignore_stmt(session, StoryKey), [
+        session.connection().execute(insert_ignore("story_keys", ("key", "story_id", "published")), [
             {"key": key, "story_id": story_id, "published": when} for key in dict.fromkeys(signature.keys)])
     return story_id, new_story, members
 
@@ -228,10 +236,10 @@ def _write_alerts(session, article_id, story_id, topic_id, channel, policy: Topi
     count = 0
     for row_kind in alert_kinds(policy, kind):
         instant = row_kind != "digest"
-        result = session.connection().execute(_insert_ignore_stmt(session, Alert), {
-            "article_id": article_id, "story_id": story_id, "topic_id": topic_id, "channel": channel,
-            "kind": row_kind, "status": "pending", "next_attempt": (held if instant and held else now),
-            "attempts": 0, "created": now})
+        row = {"article_id": article_id, "story_id": story_id, "topic_id": topic_id, "channel": channel,
+               "kind": row_kind, "status": "pending", "next_attempt": (held if instant and held else now),
+               "attempts": 0, "created": now}
+        result = session.connection().execute(insert_ignore("alerts", tuple(row)), row)
         count += (result.rowcount or 0) if instant else 0
     return count
 

@@ -30,6 +30,7 @@ from sqlmodel import Session
 from extractors.arabic import normalize, word_spans
 from extractors.query import And, ListRef, Near, Node, Not, Or, Term, Title, parse_query, term_from_text
 from extractors.stemming import token_forms
+from storage.inserts import insert_ignore, upsert
 from storage.models import Article, ArticleSearch, Match
 
 MAX_FORM = 100          # longer "words" are run-together junk; PostgreSQL caps a lexeme at 2 KB
@@ -101,24 +102,14 @@ def index_terms(title: str, text: str | None) -> str:
     return " ".join(sorted(form for form in forms if len(form) <= MAX_FORM))
 
 
-def index_article(session: Session, article_id: int, title: str, text: str | None) -> None:
-    """Index one article inside the caller's transaction (repo.store_article calls this)."""
-    _upsert(session, [{"article_id": article_id, "terms": index_terms(title, text)}])
-
-
-def _insert(session: Session):
-    """INSERT with ON CONFLICT for this session's database."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(ArticleSearch)
+def index_article(session: Session, article_id: int, terms: str) -> None:
+    """Index one article (its `index_terms`) inside the caller's transaction (repo.store_article calls this)."""
+    _upsert(session, [{"article_id": article_id, "terms": terms}])
 
 
 def _upsert(session: Session, rows: list[dict]) -> None:
     if rows:
-        stmt = _insert(session).values(rows)
-        session.execute(stmt.on_conflict_do_update(index_elements=["article_id"], set_={"terms": stmt.excluded.terms}))
+        session.connection().execute(upsert("article_search", ("article_id", "terms"), key="article_id"), rows)
 
 
 def reindex_articles(session: Session, article_ids: Sequence[int]) -> int:
@@ -156,7 +147,7 @@ def sync_index(session: Session, batch: int = 500) -> int:
 
 def _insert_missing(session: Session, rows: list[dict]) -> None:
     """Insert rows another searcher may be inserting too: the first one wins, both are right."""
-    session.execute(_insert(session).values(rows).on_conflict_do_nothing())
+    session.connection().execute(insert_ignore("article_search", ("article_id", "terms")), rows)
 
 
 def rebuild_index(session: Session, batch: int = 500) -> int:

@@ -17,7 +17,7 @@ from extractors.topics import Topic
 from flows.cli import app
 from storage.db import init_db, open_db
 from storage.models import Article, ArticleSearch
-from storage.search import ArchiveFilter, index_article, search, sync_index
+from storage.search import ArchiveFilter, index_article, index_terms, search, sync_index
 
 runner = CliRunner()
 
@@ -126,10 +126,10 @@ def test_index_hook_writes_in_the_callers_transaction(db_url):  # noqa: F811
     with Session(engine) as session:
         session.execute(ArticleSearch.__table__.delete())   # whether or not store_article indexed it already
         session.commit()
-        index_article(session, ids["clitic"], "عنوان جديد", "نص عن الانتشار")
+        index_article(session, ids["clitic"], index_terms("عنوان جديد", "نص عن الانتشار"))
         session.rollback()                                   # the caller's transaction failed
         assert session.get(ArticleSearch, ids["clitic"]) is None
-        index_article(session, ids["clitic"], "عنوان جديد", "نص عن الانتشار")
+        index_article(session, ids["clitic"], index_terms("عنوان جديد", "نص عن الانتشار"))
         session.commit()
         row = session.get(ArticleSearch, ids["clitic"])
     assert "انتشار" in row.terms.split() and "الانتشار" in row.terms.split()
