@@ -103,6 +103,7 @@ _TENS = {"عشرين": 20, "عشرون": 20, "ثلاثين": 30, "ثلاثون":
 _JOINERS = {"و", "and"}
 _WEEKDAYS = frozenset({"الاثنين", "والاثنين", "بالاثنين"})  # surface forms; bare «اثنين» is two
 _VAGUE = frozenset("عشرات العشرات مئات المئات الاف آلاف dozens hundreds thousands".split())
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS)
 
 
 def _word_value(forms: tuple[str, ...]) -> int | None:
@@ -124,11 +125,10 @@ def numbers_at(words: list[tuple[str, ...]]) -> list[tuple[int, int]]:
     Compound number words are summed («أربعة وثلاثين», "thirty-four" -> 34); "1,500" -> 1500.
     """
     found: list[tuple[int, int]] = []
-    i = 0
-    while i < len(words):
-        value = _word_value(words[i])
+    resume = 0  # the scan goes on after the last number read (a compound one spans several tokens)
+    for i in _number_candidates(words):
+        value = _word_value(words[i]) if i >= resume else None
         if value is None:
-            i += 1
             continue
         j = i + 1
         if words[i][0].isdigit():  # thousands written 1,500 arrive as digit runs 1 and 500
@@ -140,8 +140,14 @@ def numbers_at(words: list[tuple[str, ...]]) -> list[tuple[int, int]]:
             if nxt is not None and (value < 10 <= nxt or nxt < 10 <= value):
                 value, j = value + nxt, k + 1
         found.append((i, value))
-        i = j
+        resume = j
     return found
+
+
+def _number_candidates(words: list[tuple[str, ...]]) -> list[int]:
+    """Positions of digit runs and of words with a number-word reading, the only ones
+    `_word_value` can read: filtering here, not calling it on every token, halves numbers_at."""
+    return [i for i, forms in enumerate(words) if forms[0].isdigit() or not _NUMBER_WORDS.isdisjoint(forms)]
 
 
 def is_year(value: int) -> bool:
@@ -167,6 +173,8 @@ _TO = frozenset({"الي", "to"})
 
 
 def _casualty_word(forms: tuple[str, ...]) -> tuple[str, str] | None:
+    if CASUALTY_WORDS.keys().isdisjoint(forms):  # most words: answered without a Python loop
+        return None
     return next((CASUALTY_WORDS[f] for f in forms if f in CASUALTY_WORDS), None)
 
 
@@ -198,11 +206,9 @@ def casualty_facts(toks: Sequence[Tok], skip: frozenset[int] = frozenset()) -> t
               if i not in skip and not is_year(v) and v >= 1
               and _NEGATORS.isdisjoint(f for w in words[max(0, i - 2):i] for f in w)}
     facts: dict[tuple[str, int], None] = {}
-    for j, forms in enumerate(words):
-        word = _casualty_word(forms)
-        if word is None:
-            continue
-        kind, where = word
+    casualty = CASUALTY_WORDS.keys()
+    for j in [j for j, forms in enumerate(words) if not casualty.isdisjoint(forms)]:
+        kind, where = _casualty_word(words[j])
         after = _counts_toward(words, counts, range(j + 1, min(len(words), j + 1 + _REACH)))
         before = _counts_toward(words, counts, range(j - 1, max(-1, j - 1 - _REACH), -1))
         order = {_AFTER: (after, before[:1] if before and before[0] == j - 1 else []),
