@@ -134,6 +134,29 @@ def word_spans(normalized: Normalized, original: str) -> list[tuple[int, int, st
     return out
 
 
+@lru_cache(maxsize=8)
+def text_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """word_spans of `text`, remembered for the last few texts: the topic matcher and the story
+    signature read the same title and body of each article, and normalizing costs as much
+    as matching."""
+    return tuple(word_spans(normalize(text), text))
+
+
+def joined_spans(first: str, second: str) -> tuple[tuple[int, int, str], ...]:
+    """word_spans of `first + "\n" + second`, made from the remembered spans of each part.
+
+    Folding goes character by character and no word crosses the newline, so the parts'
+    spans, the second's shifted, are the whole's; the exception is a document where only
+    one part holds a character that sends `normalize` down its slow path (which lowercases
+    beyond ASCII too): that one is read whole.
+    """
+    if bool(_SLOW_RE.search(first)) != bool(_SLOW_RE.search(second)):
+        document = f"{first}\n{second}"
+        return tuple(word_spans(normalize(document), document))
+    shift = len(first) + 1
+    return text_spans(first) + tuple((start + shift, end + shift, word) for start, end, word in text_spans(second))
+
+
 def _undot(word: str) -> str:
     """u.s. -> us: dotted abbreviations are one word."""
     return word.replace(".", "") if "." in word else word

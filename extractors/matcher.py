@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from extractors.arabic import normalize, word_spans
+from extractors.arabic import joined_spans
 from extractors.compiled import BODY, Builder, Span, TermHits, scan_text
 from extractors.snippets import Hit, build_snippet, mark, sentence_bounds
 from extractors.topics import Topic
@@ -62,7 +62,7 @@ class TopicMatcher:
         if not self._terms:
             return ()
         document = f"{title}\n{text}"
-        tokens = word_spans(normalize(document), document)
+        tokens = joined_spans(title, text)
         title_tokens = bisect_left(tokens, (len(title),))
         word_hits = self._scan(tokens, title_tokens)
         hits = TermHits(self._terms, self._word_terms, word_hits)

@@ -11,7 +11,7 @@ from typing import NamedTuple, Sequence
 
 import snowballstemmer
 
-from extractors.arabic import normalize, word_spans
+from extractors.arabic import text_spans
 from extractors.dates_names import ENGLISH, GREGORIAN_AR
 from extractors.language import script_letters
 from extractors.stemming import token_forms
@@ -33,7 +33,7 @@ def tokens(text: str) -> tuple[Tok, ...]:
     word only to copy it into a Tok (a third of the time of this function).
     """
     found = []
-    for start, end, word in word_spans(normalize(text), text):
+    for start, end, word in text_spans(text):
         norm, forms = token_forms(word)
         if norm:
             found.append(Tok(norm, start, end, forms or (norm,)))
