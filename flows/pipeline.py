@@ -68,6 +68,10 @@ class PollContext:
                  exclusive: bool = False):
         self.settings, self.engine, self.fetcher = settings, engine, fetcher
         self.preparer, self.policies = preparer, policies  # preparer: flows.prepare_pool.Preparer
+        # One store at a time per poll: writes are serialized by the database anyway (SQLite's
+        # write lock, the advisory lock on PostgreSQL), and threads that contend there sleep in
+        # the busy handler (up to 100 ms) while the lock is already free again.
+        self.store_turn = asyncio.Lock()
         self.exclusive = exclusive  # one run per outlet at a time (flows/outlet_slots.py)
 
 
@@ -148,7 +152,9 @@ async def _store_in_order(ctx: PollContext, outlet: Outlet, jobs: list, report: 
             position += 1
         ready = [p for p in batch if p is not None]
         if ready:
-            for prepared, outcome in zip(ready, await asyncio.to_thread(_store_batch, ctx, ready)):
+            async with ctx.store_turn:
+                outcomes = await asyncio.to_thread(_store_batch, ctx, ready)
+            for prepared, outcome in zip(ready, outcomes):
                 _count(report, outlet, prepared, outcome)
 
 
