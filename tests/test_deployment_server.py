@@ -66,6 +66,13 @@ async def _trigger_poll(api_url: str):
         return deployment, others, run.id
 
 
+async def _zombie_automations(api_url: str):
+    from flows.zombies import NAME
+
+    async with _client(api_url) as client:
+        return await client.read_automations_by_name(name=NAME)
+
+
 async def _state_of(api_url: str, flow_run_id):
     async with _client(api_url) as client:
         return (await client.read_flow_run(flow_run_id)).state
@@ -89,8 +96,11 @@ def test_worker_runs_a_deployment_from_prefect_yaml_into_postgres(tmp_path, pg_u
         server.start(timeout_s=240)
         prefect(env, "work-pool", "create", POOL, "--type", "process")
         prefect(env, "--no-prompt", "deploy", "--all", "--prefect-file", "deploy/prefect.yaml")
+        prefect(env, "automation", "create", "--from-file", "deploy/automations.yaml")
+        assert asyncio.run(_zombie_automations(server.api_url)), "the zombie automation is on the server"
         deployment, others, run_id = asyncio.run(_trigger_poll(server.api_url))
         assert deployment.work_pool_name == POOL and deployment.schedules, "poll-fast is scheduled on the pool"
+        assert deployment.job_variables["env"]["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "30"
         assert all(d.schedules and d.work_pool_name == POOL for d in others), "relay and digest too"
 
         worker_log = open(tmp_path / "worker.log", "w")

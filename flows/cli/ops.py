@@ -104,8 +104,20 @@ def serve(config: Optional[Path] = ConfigOption,
             from prefect.settings import PREFECT_API_URL, temporary_settings
 
             with temporary_settings({PREFECT_API_URL: api_url}):
+                _watch_for_zombies()
                 console.print("serving the schedules; stop with Ctrl-C or SIGTERM")
                 serve_forever(settings, str(config.resolve()) if config else None, interval_seconds)
+
+
+def _watch_for_zombies() -> None:
+    """The server marks a run Crashed when its heartbeats stop (flows/zombies.py); prefect_env.apply()
+    made them frequent enough, and serve's runs are child processes that inherit it."""
+    import asyncio
+
+    from flows.zombies import NAME, ensure_zombie_automation
+
+    created = asyncio.run(ensure_zombie_automation())
+    console.print(f"zombie runs: automation '{NAME}' {'created' if created else 'present'}")
 
 
 @contextmanager

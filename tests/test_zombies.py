@@ -1,0 +1,49 @@
+"""Runs whose process died are marked Crashed by a Prefect automation: `rasid serve` creates it once,
+and deploy/automations.yaml (for a team's server) is the same automation."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import yaml
+
+from flows.zombies import NAME, ensure_zombie_automation, zombie_automation
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _essentials(automation) -> dict:
+    trigger = automation.trigger
+    return {"name": automation.name, "after": trigger.after, "expect": trigger.expect,
+            "match": trigger.match, "for_each": trigger.for_each, "posture": trigger.posture,
+            "within": trigger.within, "threshold": trigger.threshold,
+            "actions": [(a.type, a.state, a.message) for a in automation.actions]}
+
+
+def test_deploy_file_is_the_automation_serve_creates():
+    from prefect.events.schemas.automations import AutomationCore
+
+    from_file = AutomationCore.model_validate(yaml.safe_load((ROOT / "deploy/automations.yaml").read_text()))
+    assert _essentials(from_file) == _essentials(zombie_automation())
+    assert from_file.trigger.within.total_seconds() == 90 and from_file.actions[0].state.value == "CRASHED"
+
+
+def test_deployments_send_heartbeats_often_enough_for_it():
+    deployments = yaml.safe_load((ROOT / "deploy/prefect.yaml").read_text())["deployments"]
+    for deployment in deployments:
+        env = deployment["work_pool"]["job_variables"]["env"]
+        assert int(env["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"]) * 3 <= 90, deployment["name"]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_automation_is_created_once():
+    from prefect.client.orchestration import get_client
+
+    async def run():
+        first, second = await ensure_zombie_automation(), await ensure_zombie_automation()
+        async with get_client() as client:
+            return first, second, await client.read_automations_by_name(name=NAME)
+
+    first, second, found = asyncio.run(run())
+    assert (first, second) == (True, False) and len(found) == 1
+    assert _essentials(found[0]) == _essentials(zombie_automation())
