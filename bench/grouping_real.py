@@ -11,7 +11,11 @@ tests/test_grouping_eval.py). Three runs:
 - "as_published": the publication time where the page or its address states one; about half
   the articles have none and, as in storage, are placed at the latest time seen so far;
 - "published_stripped": every article undated (time says nothing, every pair is compared);
-- "dated_only": only the articles that carry a publication time.
+- "dated_only": only the articles that carry a publication time;
+- "as_fetched": what a live monitor sees: storage places an undated article at the time it
+  was fetched, and a poll fetches within hours of publication, so undated articles are
+  placed at noon (UTC) of their labelled event day (`event_date`, label metadata that is
+  otherwise never read).
 
 For each run: pair precision/recall/F1, the baselines, the wrong merges (a predicted story
 holding several labelled ones, with the link that joined them: score and the features that
@@ -32,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from extractors.entities import parse_gazetteer  # noqa: E402
 from extractors.grouping import WEIGHTS, StoryGrouper, _naive, same_story  # noqa: E402
-from extractors.grouping_eval import (best_threshold, group_by_score, group_with, load_eval,  # noqa: E402
+from extractors.grouping_eval import (as_fetched, best_threshold, group_by_score, group_with, load_eval,  # noqa: E402
                                       pair_scores, stream_order, tfidf_scorer, trigram_scorer)
 from extractors.minhash import jaccard  # noqa: E402
 from extractors.story_features import FEATURES, features  # noqa: E402
@@ -155,7 +159,8 @@ def main() -> None:
     report = {"counts": counts(docs, rows),
               "as_published": measure(docs, gaz),
               "published_stripped": measure([replace(d, published=None) for d in docs], gaz),
-              "dated_only": measure([d for d in docs if d.published is not None], gaz)}
+              "dated_only": measure([d for d in docs if d.published is not None], gaz),
+              "as_fetched": measure(as_fetched(docs), gaz)}
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
 from itertools import combinations
 from pathlib import Path
 from typing import Callable, Sequence
@@ -35,6 +35,7 @@ class EvalDoc:
     story: str
     split: str
     update: bool = False  # a follow-up labelled as worth an update alert
+    event_date: date | None = None  # label metadata of the real set: the day the event happened
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,23 @@ def load_eval(path: Path, shared_dir: Path | None) -> list[EvalDoc]:
                 if source is None or not source.is_file():
                     continue
                 title, text = _title_and_body(source.read_text(encoding="utf-8"))
+            event_date = date.fromisoformat(row["event_date"]) if row.get("event_date") else None
             docs.append(EvalDoc(str(row["id"]), title, text, published, str(row["story"]), row.get("split", "dev"),
-                                bool(row.get("update", False))))
+                                bool(row.get("update", False)), event_date))
         except (ValueError, KeyError) as exc:
             raise ConfigError(f"bad evaluation line: {exc}", source=str(path), line=number) from None
     return docs
+
+
+def as_fetched(docs: Sequence[EvalDoc]) -> list[EvalDoc]:
+    """Undated articles placed at noon UTC of their event day, as a live poll would place them.
+
+    Storage puts an undated article at its fetch time, and a monitor fetches within hours
+    of publication; an evaluation set spanning years must not put them all at one time.
+    """
+    return [d if d.published or d.event_date is None else
+            replace(d, published=datetime(d.event_date.year, d.event_date.month, d.event_date.day, 12,
+                                          tzinfo=timezone.utc)) for d in docs]
 
 
 def stream_order(docs: Sequence[EvalDoc]) -> list[EvalDoc]:
