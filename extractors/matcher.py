@@ -12,7 +12,6 @@ Positions and snippets refer to the document `title + "\\n" + text`.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -86,28 +85,20 @@ class TopicMatcher:
         """word id -> token positions in text order (body positions offset by BODY).
 
         Each distinct word is run through the automaton once per matcher and remembered, so an
-        article costs one lookup per distinct word plus one step per hit, whatever the topic count.
+        article costs one lookup per token plus one step per hit, whatever the topic count.
+        Tokens are visited in text order, so every position list comes out sorted.
         """
         known = self._word_ids
         if len(known) > _MAX_KNOWN_WORDS:
             known.clear()
-        by_word: defaultdict[str, list[int]] = defaultdict(list)
-        for index, (_, _, word) in enumerate(tokens):
-            by_word[word].append(index if index < title_tokens else index - title_tokens + BODY)
         found: dict[int, list[int]] = {}
-        unsorted = set()
-        for word, positions in by_word.items():
-            ids = known.get(word)
-            if ids is None:
-                ids = known[word] = tuple({value for _, value in self._automaton.iter(scan_text(word))})
-            for word_id in ids:
-                if word_id in found:
-                    found[word_id] = found[word_id] + positions     # a prefix hit by several words
-                    unsorted.add(word_id)
-                else:
-                    found[word_id] = positions
-        for word_id in unsorted:
-            found[word_id].sort()
+        for part, start in ((tokens[:title_tokens], 0), (tokens[title_tokens:], BODY)):
+            for index, (_, _, word) in enumerate(part, start):
+                ids = known.get(word)
+                if ids is None:
+                    ids = known[word] = tuple({value for _, value in self._automaton.iter(scan_text(word))})
+                for word_id in ids:
+                    found.setdefault(word_id, []).append(index)
         return found
 
 
