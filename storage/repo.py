@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import func, insert, text
+from sqlalchemy import bindparam, func, insert, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
@@ -164,22 +164,32 @@ def _assign_story(session, article, article_id, signature, when):
         story_id = grouping.choose_story(signature, candidates, doc_freq=doc_freq, n_docs=n_docs)
     members = [sig for sid, sig in candidates if sid == story_id]
     if story_id is None:
-        story = Story(title=article.title, first_article_id=article_id, published=when,
-                      outlets=[article.outlet_id])
-        session.add(story)
-        session.flush()
-        story_id, new_story = story.id, True
+        row = {"title": article.title, "first_article_id": article_id, "published": when, "created": utcnow(),
+               "members": 1, "outlets": [article.outlet_id]}
+        story_id = session.connection().execute(insert_ignore("stories", tuple(row), returning="id"), row).scalar_one()
+        new_story = True
     else:
-        story = session.get(Story, story_id)
-        story.members += 1
-        if article.outlet_id not in story.outlets:
-            story.outlets = [*story.outlets, article.outlet_id]
+        _join_story(session, story_id, article.outlet_id)
         new_story = False
     session.execute(text("UPDATE articles SET story_id = :s WHERE id = :a"), {"s": story_id, "a": article_id})
     if signature.keys:  # one executemany of a statement compiled once per process (~35 keys per article)
         session.connection().execute(insert_ignore("story_keys", ("key", "story_id", "published")), [
             {"key": key, "story_id": story_id, "published": when} for key in dict.fromkeys(signature.keys)])
     return story_id, new_story, members
+
+
+def _join_story(session, story_id: int, outlet_id: str) -> None:
+    """One more member; the outlet joins the story's list unless it is on it already (Core, not the ORM:
+    this runs for every copy stored)."""
+    outlets = session.connection().execute(text("UPDATE stories SET members = members + 1 WHERE id = :s "
+                                                "RETURNING outlets").bindparams(bindparam("s")).columns(
+        outlets=Story.__table__.c.outlets.type), {"s": story_id}).scalar_one()
+    if outlet_id not in outlets:
+        session.connection().execute(_SET_OUTLETS, {"s": story_id, "o": [*outlets, outlet_id]})
+
+
+_SET_OUTLETS = text("UPDATE stories SET outlets = :o WHERE id = :s").bindparams(
+    bindparam("o", type_=Story.__table__.c.outlets.type))
 
 
 def _key_frequencies(session, keys: set[str]) -> tuple[dict[str, int], int]:
