@@ -12,9 +12,11 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterator
+from itertools import islice
+from typing import Any, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from extractors.dates import DateMatch, find_dates, parse_structured
@@ -30,12 +32,14 @@ _META_NAMES = (  # (attribute, value) in order of trust
     ("property", "dcterms:created"), ("itemprop", "datecreated"), ("name", "datecreated"),
     ("name", "date"),
 )
+_WITH_CONTENT = etree.XPath(".//*[@content]")  # libxml2 walks the tree in C; iterfind walked it in Python
+_META_ATTRIBUTES = tuple(dict.fromkeys(attr for attr, _name in _META_NAMES))
 _PUBLISH_CLASS = re.compile(r"publish|posted|created", re.I)
 _BYLINE_CHARS, _BODY_NODE_CHARS = 400, 200
 _FIRST_WEB_YEAR = 1995
 _MAX_DATE_CHARS = 120
-_FOLLOWING_TEXT = "(following::text()[not(ancestor::script) and not(ancestor::style)])[position() <= 200]"
-_PRECEDING_TEXT = "preceding::text()[not(ancestor::script) and not(ancestor::style)][position() <= 12]"
+_FOLLOWING_TEXTS, _PRECEDING_TEXTS = 200, 12  # text nodes read below and above the headline
+_NO_TEXT = {"script", "style"}  # what they hold is code, not page text
 _CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
 _CHROME_CLASS = re.compile(r"header|nav|menu|ticker|breaking|top-?bar|topnav|clock|today|weather|masthead", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/|$)|"
@@ -121,16 +125,26 @@ def structured_dates(tree: lxml_html.HtmlElement) -> Iterator[tuple[str, str]]:
         for key in ("datePublished", "dateCreated"):
             if isinstance(obj.get(key), str):
                 yield "jsonld", obj[key]
-    tagged = [el for el in tree.iterfind(".//*[@content]") if el.tag != "time"]
-    for attr, name in _META_NAMES:
-        for el in tagged:
-            if (el.get(attr) or "").lower() == name:
-                yield "meta", el.get("content")
+    tagged = _content_index(tree)
+    for key in _META_NAMES:
+        for el in tagged.get(key, ()):
+            yield "meta", el.get("content")
     for el in tree.iter("time"):
         if el.get("datetime") and (el.get("itemprop", "").lower() in ("datepublished", "datecreated")
                                    or el.get("pubdate") is not None
                                    or _PUBLISH_CLASS.search(el.get("class", ""))):
             yield "time", el.get("datetime")
+
+
+def _content_index(tree: lxml_html.HtmlElement) -> dict[tuple[str, str], list[Any]]:
+    """(attribute, lowercased value) -> the elements with a `content` that carry it, `<time>` aside,
+    in document order: one pass over them, not one per name in _META_NAMES."""
+    index: dict[tuple[str, str], list[Any]] = {}
+    for el in _WITH_CONTENT(tree):
+        if el.tag != "time":
+            for attr in _META_ATTRIBUTES:
+                index.setdefault((attr, (el.get(attr) or "").lower()), []).append(el)
+    return index
 
 
 def jsonld_objects(tree: lxml_html.HtmlElement) -> list[dict]:
@@ -166,7 +180,7 @@ def byline_window(title_element: Any | None) -> str:
     """The short text lines right under the headline, up to the first body paragraph."""
     if title_element is None:
         return ""
-    return " \n ".join(_line_list(title_element.xpath(_FOLLOWING_TEXT)))
+    return " \n ".join(_line_list(text for text, _ in islice(_texts_after(title_element), _FOLLOWING_TEXTS)))
 
 
 def above_headline_window(title_element: Any | None) -> str:
@@ -178,12 +192,61 @@ def above_headline_window(title_element: Any | None) -> str:
     if title_element is None:
         return ""
     holders = set(title_element.iterancestors())
-    nearest_first = [node for node in reversed(title_element.xpath(_PRECEDING_TEXT))
-                     if not _in_chrome(node, holders)]
+    nearest_first = [text for text, holder in islice(_texts_before(title_element), _PRECEDING_TEXTS)
+                     if not _in_chrome(holder, holders)]
     return " \n ".join(reversed(_line_list(nearest_first)))
 
 
-def _line_list(nodes: list[Any]) -> list[str]:
+# The text nodes around the headline are walked in Python, one at a time, rather than taken
+# from XPath (following::text(), preceding::text()): the lines needed sit within a few nodes,
+# and the XPath evaluated every text node of the rest of the page first (5x slower).
+# Checked node for node against the XPath on the replay and corpus pages.
+
+def _texts_after(el: Any) -> Iterator[tuple[str, Any]]:
+    """(text, element holding it) of the text nodes after `el` and outside it, in document order,
+    script and style content excluded."""
+    node = el
+    while node is not None:
+        parent = node.getparent()
+        hidden = _hidden(parent)
+        if node.tail is not None and not hidden:
+            yield node.tail, parent
+        for sibling in node.itersiblings():
+            yield from _subtree_texts(sibling, hidden)
+        node = parent
+
+
+def _texts_before(el: Any) -> Iterator[tuple[str, Any]]:
+    """The same for the text nodes before `el` (its ancestors' own text included), nearest first."""
+    node = el
+    while node is not None:
+        parent = node.getparent()
+        hidden = _hidden(parent)
+        for sibling in node.itersiblings(preceding=True):
+            yield from _subtree_texts(sibling, hidden, reverse=True)
+        if parent is not None and parent.text is not None and not hidden:
+            yield parent.text, parent
+        node = parent
+
+
+def _subtree_texts(el: Any, hidden: bool, reverse: bool = False) -> Iterator[tuple[str, Any]]:
+    """The text nodes of `el`, its descendants and its tail; `hidden`: `el` sits in script or style.
+    (Recursion is as deep as the tree: libxml2's HTML parser caps that at 256.)"""
+    inside = hidden or el.tag in _NO_TEXT
+    own = [(el.text, el)] if isinstance(el.tag, str) and el.text is not None and not inside else []
+    tail = [(el.tail, el.getparent())] if el.tail is not None and not hidden else []
+    yield from tail if reverse else own
+    for child in (reversed(el) if reverse else el):
+        yield from _subtree_texts(child, inside, reverse)
+    yield from own if reverse else tail
+
+
+def _hidden(el: Any | None) -> bool:
+    """`el` is, or sits in, a script or style element."""
+    return el is not None and (el.tag in _NO_TEXT or any(a.tag in _NO_TEXT for a in el.iterancestors()))
+
+
+def _line_list(nodes: Iterable[str]) -> list[str]:
     """Non-empty lines in the given order, stopping at a body-length line or the size budget."""
     lines: list[str] = []
     total = 0
@@ -198,10 +261,8 @@ def _line_list(nodes: list[Any]) -> list[str]:
     return lines
 
 
-def _in_chrome(node: Any, headline_ancestors: set) -> bool:
-    holder = node.getparent()  # a text node's element; for tail text, the element it follows
-    if holder is not None and node.is_tail:
-        holder = holder.getparent()
+def _in_chrome(holder: Any | None, headline_ancestors: set) -> bool:
+    """The element holding a text node, or one of its ancestors, is page chrome (not the article's header)."""
     if holder is None:
         return False
     for ancestor in (holder, *holder.iterancestors()):
