@@ -109,7 +109,7 @@ def archive(engine, count: int) -> float:
 
     from sqlalchemy import insert
 
-    from storage.models import Article, Story, StoryKey
+    from storage.models import Article, KeyCount, Story, StoryKey
 
     started, batch, base = time.perf_counter(), 5000, datetime.now(timezone.utc) - timedelta(days=30)
     with engine.begin() as conn:
@@ -122,8 +122,9 @@ def archive(engine, count: int) -> float:
                 {"id": i, "url": f"https://old.example/article/{i}", "outlet_id": "old", "title": f"archived {i}",
                  "text": "نص مؤرشف " * 60, "content_hash": secrets.token_hex(32), "published": w, "fetched": w,
                  "lang": "ar", "story_id": i} for i, w in zip(ids, when)])
-            conn.execute(insert(StoryKey), [{"key": secrets.token_hex(8), "story_id": i, "published": w}
-                                            for i, w in zip(ids, when) for _ in range(4)])
+            keys = [{"key": secrets.token_hex(8), "story_id": i, "published": w} for i, w in zip(ids, when) for _ in range(4)]
+            conn.execute(insert(StoryKey), keys)
+            conn.execute(insert(KeyCount), [{"key": k["key"], "stories": 1} for k in keys])
     return time.perf_counter() - started
 
 

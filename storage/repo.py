@@ -21,7 +21,7 @@ from extractors import grouping
 from extractors.errors import TransientError
 from storage import search
 from storage.inserts import insert_ignore
-from storage.models import Alert, Article, Match, OutletState, Story, StoryKey, utcnow
+from storage.models import Alert, Article, KeyCount, Match, OutletState, Story, StoryKey, utcnow
 
 STORY_WINDOW = timedelta(hours=72)
 CANDIDATE_MEMBERS = 4  # signatures compared per candidate story (its first members), however large it grows
@@ -172,10 +172,26 @@ def _assign_story(session, article, article_id, signature, when):
         _join_story(session, story_id, article.outlet_id)
         new_story = False
     session.execute(text("UPDATE articles SET story_id = :s WHERE id = :a"), {"s": story_id, "a": article_id})
-    if signature.keys:  # one executemany of a statement compiled once per process (~35 keys per article)
-        session.connection().execute(insert_ignore("story_keys", ("key", "story_id", "published")), [
-            {"key": key, "story_id": story_id, "published": when} for key in dict.fromkeys(signature.keys)])
+    _add_keys(session, story_id, signature.keys, when, new_story)
     return story_id, new_story, members
+
+
+def _add_keys(session, story_id: int, keys: Sequence[str], when: datetime, new_story: bool) -> None:
+    """The story's new keys into the index, and their story counts up by one (writes are serialized:
+    SQLite's write lock, the advisory lock on PostgreSQL)."""
+    keys = list(dict.fromkeys(keys))
+    if not new_story and keys:
+        held = set(session.exec(select(StoryKey.key).where(StoryKey.story_id == story_id,
+                                                           StoryKey.key.in_(keys))).all())
+        keys = [k for k in keys if k not in held]
+    if keys:  # two executemany calls of statements compiled once per process (~35 keys per article)
+        session.connection().execute(insert_ignore("story_keys", ("key", "story_id", "published")),
+                                     [{"key": key, "story_id": story_id, "published": when} for key in keys])
+        session.connection().execute(_COUNT_KEY, [{"key": key} for key in keys])
+
+
+_COUNT_KEY = text("INSERT INTO key_counts (key, stories) VALUES (:key, 1) "
+                  "ON CONFLICT (key) DO UPDATE SET stories = key_counts.stories + 1")
 
 
 def _join_story(session, story_id: int, outlet_id: str) -> None:
@@ -193,14 +209,13 @@ _SET_OUTLETS = text("UPDATE stories SET outlets = :o WHERE id = :s").bindparams(
 
 
 def _key_frequencies(session, keys: set[str]) -> tuple[dict[str, int], int]:
-    """How many stories hold each key (rare shared terms weigh more), from the key index alone.
+    """How many stories hold each key (rare shared terms weigh more): primary-key lookups in key_counts.
 
     The archive size is the highest story id: an index lookup, where count(*) would scan.
     """
     if not keys:
         return {}, 0
-    rows = session.exec(select(StoryKey.key, func.count()).where(StoryKey.key.in_(sorted(keys)))
-                        .group_by(StoryKey.key)).all()
+    rows = session.exec(select(KeyCount.key, KeyCount.stories).where(KeyCount.key.in_(sorted(keys)))).all()
     n_docs = session.exec(select(func.max(Story.id))).first() or 0
     return dict(rows), int(n_docs)
 

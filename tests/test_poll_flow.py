@@ -10,11 +10,12 @@ import shutil
 
 import pytest
 import yaml
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from flows.demo import REPLAY_DIR
 from storage.db import init_db
-from storage.models import Alert, Article, Match, Story
+from storage.models import Alert, Article, KeyCount, Match, Story, StoryKey
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 EXPECTED = yaml.safe_load((REPLAY_DIR / "expected.yaml").read_text(encoding="utf-8"))
@@ -78,6 +79,9 @@ def test_waves_alert_each_development_once(demo_settings, replay, sink):
         story = s.get(Story, by_url[copy["url"]].story_id)
     assert by_url[copy["url"]].story_id == by_url[copy["republished_of"]].story_id, "copy joins the known story"
     assert story.members == 2 and len(story.outlets) == 2
+    with _db(demo_settings) as s:  # grouping's document frequencies stay what counting the key index gives
+        counted = dict(s.exec(select(StoryKey.key, func.count()).group_by(StoryKey.key)).all())
+        assert dict(s.exec(select(KeyCount.key, KeyCount.stories)).all()) == counted
 
 
 def test_matches_keep_their_reason(demo_settings):
