@@ -24,6 +24,7 @@ from storage.inserts import insert_ignore
 from storage.models import Alert, Article, KeyCount, Match, OutletState, Story, StoryKey, utcnow
 
 STORY_WINDOW = timedelta(hours=72)
+CANDIDATE_STORIES = 50  # stories sharing the most keys, as extractors.grouping.StoryGrouper takes
 CANDIDATE_MEMBERS = 4  # signatures compared per candidate story (its first members), however large it grows
 
 
@@ -221,13 +222,16 @@ def _key_frequencies(session, keys: set[str]) -> tuple[dict[str, int], int]:
 
 
 def _candidates(session, keys: Sequence[str], when: datetime) -> list[tuple[int, object]]:
-    """Stories sharing a key with the article inside the time window, with a few member signatures."""
+    """Stories sharing the most keys with the article inside the time window (a busy news day
+    must not make every story a candidate), with a few member signatures each."""
     if not keys:
         return []
+    shared = func.count().label("shared")  # keys in common: (key, story_id) is unique
     story_ids = session.exec(
         select(StoryKey.story_id).where(StoryKey.key.in_(list(keys)),
                                         StoryKey.published.between(when - STORY_WINDOW, when + STORY_WINDOW))
-        .distinct()).all()
+        .group_by(StoryKey.story_id).order_by(shared.desc(), StoryKey.story_id.desc())
+        .limit(CANDIDATE_STORIES)).all()
     if not story_ids:
         return []
     ranked = (select(Article.id, func.row_number().over(partition_by=Article.story_id, order_by=Article.id)
