@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Sequence
 
 from extractors.agency import detect_agency
+from extractors.datelines import without_dateline
 from extractors.entities import Entity, Gazetteer
 from extractors.errors import PermanentError
 from extractors.minhash import band_keys, minhash
-from extractors.story_text import (Tok, casualty_facts, content_stems, dates_named, is_year, language,
+from extractors.story_text import (casualty_facts, content_stems, dates_named, is_year, language,
                                    numbers_at, tokens)
 
 MAX_TERMS = 20          # salient terms kept (all are index keys)
@@ -86,12 +86,12 @@ class StorySignature:
             raise PermanentError(f"not a story signature: {exc}") from None
 
 
-def _salient_terms(title_toks: tuple[Tok, ...], body_toks: tuple[Tok, ...]) -> list[tuple[str, float]]:
-    counts: Counter[str] = Counter()
-    for s in content_stems(title_toks):
-        counts[s] += TITLE_BOOST
-    for i, s in enumerate(content_stems(body_toks)):
-        counts[s] += LEDE_BOOST if i < LEDE_WORDS else 1.0
+def _salient_terms(title_stems: list[str], body_stems: list[str]) -> list[tuple[str, float]]:
+    counts: dict[str, float] = {}  # a plain dict: Counter's __missing__ is a Python call per new stem
+    for s in title_stems:
+        counts[s] = counts.get(s, 0) + TITLE_BOOST
+    for i, s in enumerate(body_stems):
+        counts[s] = counts.get(s, 0) + (LEDE_BOOST if i < LEDE_WORDS else 1.0)
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: first mention breaks ties
     return [(t, round(w, 2)) for t, w in ranked[:MAX_TERMS] if len(t) > 1]
 
@@ -119,11 +119,12 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
     if gazetteer is None:
         warnings.warn("story_signature without a gazetteer: only verbatim copies will group "
                       "(pass gazetteer=parse_gazetteer(...))", RuntimeWarning, stacklevel=2)
-    title_toks, body_toks = tokens(title), tokens(text)
+    title_toks, body_toks = tokens(title), tokens(without_dateline(text))  # the dateline says where the outlet is
     all_toks = title_toks + body_toks
     title_words = [t.norm for t in title_toks]
     body_words = [t.norm for t in body_toks]
-    terms = _salient_terms(title_toks, body_toks)
+    title_stems = content_stems(title_toks)
+    terms = _salient_terms(title_stems, content_stems(body_toks))
     spans = gazetteer.spans(all_toks) if gazetteer is not None else []
     found = _entities(gazetteer, spans, 0, len(all_toks))
     in_title = _entities(gazetteer, spans, 0, len(title_toks))
@@ -138,7 +139,7 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
     keys = (band_keys(values) + tuple(f"t:{t}" for t, _ in terms)
             + tuple(f"e:{e[0]}" for e in specific[:MAX_ENTITY_KEYS]))
     return StorySignature(
-        keys=keys, terms=tuple(terms), title_terms=tuple(dict.fromkeys(content_stems(title_toks))),
+        keys=keys, terms=tuple(terms), title_terms=tuple(dict.fromkeys(title_stems)),
         entities=entities, title_entities=tuple(e.id for e in in_title),
         lead_entities=tuple(e.id for e in in_lead), main_place=_main_place(in_title + found),
         numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks, in_names),
