@@ -15,7 +15,9 @@ tests/test_grouping_eval.py). Three runs:
 - "as_fetched": what a live monitor sees: storage places an undated article at the time it
   was fetched, and a poll fetches within hours of publication, so undated articles are
   placed at noon (UTC) of their labelled event day (`event_date`, label metadata that is
-  otherwise never read).
+  otherwise never read);
+- "as_fetched_real_test": the same, on the real-test half only (stories never fitted on:
+  the weights are fitted on the dev split and the real-fit half, bench/grouping.py --fit).
 
 For each run: pair precision/recall/F1, the baselines, the wrong merges (a predicted story
 holding several labelled ones, with the link that joined them: score and the features that
@@ -160,7 +162,8 @@ def main() -> None:
               "as_published": measure(docs, gaz),
               "published_stripped": measure([replace(d, published=None) for d in docs], gaz),
               "dated_only": measure([d for d in docs if d.published is not None], gaz),
-              "as_fetched": measure(as_fetched(docs), gaz)}
+              "as_fetched": measure(as_fetched(docs), gaz),
+              "as_fetched_real_test": measure([d for d in as_fetched(docs) if d.split == "real-test"], gaz)}
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 

@@ -105,17 +105,19 @@ def test_stories_command_names_a_bad_line(tmp_path):
 # ---- real copies: excerpts of 120 published pages from 108 sites (tests/data/stories/REAL_SOURCES.md) ----
 REAL = ROOT / "tests" / "data" / "stories" / "real.jsonl"
 # measured (bench/grouping_real.py), rounded down; this set is never fitted on
-REAL_FLOORS = {"as_fetched": (0.95, 0.87), "dated_only": (0.95, 0.93)}  # (precision, F1)
+REAL_FLOORS = {"as_fetched": (0.95, 0.92), "dated_only": (0.95, 0.95),  # (precision, F1)
+               "real_test": (0.95, 0.89)}  # the half never fitted on (weights: dev + real-fit pairs)
 
 
 @pytest.fixture(scope="module")
 def real():
     docs = load_eval(REAL, None)
     return {"as_fetched": stream_order(as_fetched(docs)),
-            "dated_only": stream_order([d for d in docs if d.published is not None])}
+            "dated_only": stream_order([d for d in docs if d.published is not None]),
+            "real_test": stream_order([d for d in as_fetched(docs) if d.split == "real-test"])}
 
 
-@pytest.mark.parametrize("name", ["as_fetched", "dated_only"])
+@pytest.mark.parametrize("name", ["as_fetched", "dated_only", "real_test"])
 def test_real_copies_floors(real, name):
     """Undated pages as a live poll stores them (at fetch time: their event day), and the dated pages alone."""
     ds = real[name]
