@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -160,6 +161,24 @@ def joined_spans(first: str, second: str) -> tuple[tuple[int, int, str], ...]:
         return tuple(word_spans(normalize(document), document))
     shift = len(first) + 1
     return text_spans(first) + tuple((start + shift, end + shift, word) for start, end, word in text_spans(second))
+
+
+def suffix_spans(text: str, start: int) -> tuple[tuple[int, int, str], ...]:
+    """word_spans of `text[start:]`, taken from the remembered spans of `text` (the story signature
+    reads the body without its dateline, the matcher all of it).
+
+    Exact when no word crosses `start` and both strings take the same `normalize` path (see
+    joined_spans); otherwise the suffix is read on its own.
+    """
+    if start == 0:
+        return text_spans(text)
+    if bool(_SLOW_RE.search(text)) == bool(_SLOW_RE.search(text, start)):
+        spans = text_spans(text)
+        first = bisect_left(spans, (start,))
+        if first == 0 or spans[first - 1][1] <= start:
+            return tuple((begin - start, end - start, word) for begin, end, word in spans[first:])
+    rest = text[start:]
+    return tuple(word_spans(normalize(rest), rest))
 
 
 def _undot(word: str) -> str:

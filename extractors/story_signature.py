@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Sequence
 
 from extractors.agency import detect_agency
-from extractors.datelines import without_dateline
+from extractors.datelines import dateline_end
 from extractors.entities import Entity, Gazetteer
 from extractors.errors import PermanentError
 from extractors.minhash import band_keys, minhash
@@ -119,7 +119,7 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
     if gazetteer is None:
         warnings.warn("story_signature without a gazetteer: only verbatim copies will group "
                       "(pass gazetteer=parse_gazetteer(...))", RuntimeWarning, stacklevel=2)
-    title_toks, body_toks = tokens(title), tokens(without_dateline(text))  # the dateline says where the outlet is
+    title_toks, body_toks = tokens(title), tokens(text, dateline_end(text))  # the dateline says where the outlet is
     all_toks = title_toks + body_toks
     title_words = [t.norm for t in title_toks]
     body_words = [t.norm for t in body_toks]

@@ -11,7 +11,7 @@ from typing import NamedTuple, Sequence
 
 import snowballstemmer
 
-from extractors.arabic import text_spans
+from extractors.arabic import suffix_spans
 from extractors.dates_names import ENGLISH, GREGORIAN_AR
 from extractors.language import script_letters
 from extractors.stemming import token_forms
@@ -26,17 +26,18 @@ class Tok(NamedTuple):
 
 # ---- tokenization ------------------------------------------------------------------------------
 
-def tokens(text: str) -> tuple[Tok, ...]:
-    """Normalized tokens (extractors.arabic) with offsets and their clitic-split readings.
+def tokens(text: str, start: int = 0) -> tuple[Tok, ...]:
+    """Normalized tokens (extractors.arabic) of `text[start:]`, with offsets in it and their
+    clitic-split readings.
 
     Built from the word spans directly: going through `tokenize` made an `arabic.Token` per
     word only to copy it into a Tok (a third of the time of this function).
     """
     found = []
-    for start, end, word in text_spans(text):
+    for begin, end, word in suffix_spans(text, start):
         norm, forms = token_forms(word)
         if norm:
-            found.append(Tok(norm, start, end, forms or (norm,)))
+            found.append(Tok(norm, begin, end, forms or (norm,)))
     return tuple(found)
 
 
