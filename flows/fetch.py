@@ -35,6 +35,7 @@ import httpx
 
 from extractors.charset import decode_html
 from extractors.urls import UrlError, canonicalize_url
+from flows.fetch_result import FetchResult  # noqa: F401 - what Fetcher.get returns, re-exported
 from flows.fetch_body import ACCEPT_ENCODING, parse_encodings, read_bounded
 from flows.fetch_errors import (AddressRefused, BadEncoding, Blocked, BodyTooLarge, FetchError, FetchTimeout,
                                 PermanentFetchError, RobotsDisallowed, RobotsUnavailable, TooManyRedirects,
@@ -52,21 +53,6 @@ _TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522,
 _TEXT_TYPES = ("text/", "application/xhtml", "application/xml", "application/rss", "application/atom",
                "application/rdf", "application/json", "application/feed+json", "application/ld+json")
 _MAX_CRAWL_DELAY_S = 30.0
-
-
-@dataclass(frozen=True)
-class FetchResult:
-    url: str
-    final_url: str
-    status: int
-    body: bytes
-    content_type: str | None
-    encoding: str | None
-    text: str | None
-    elapsed_s: float
-    etag: str | None = None
-    last_modified: str | None = None
-    not_modified: bool = False
 
 
 @dataclass(frozen=True)

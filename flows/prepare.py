@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from extractors.article import extract_article
 from extractors.feeds import FeedItem
 from extractors.grouping import story_signature
 from extractors.outlets import Outlet
-from flows.fetch import FetchResult
-from storage.repo import Derived, NewArticle, derive
-from storage.models import utcnow
+from flows.fetch_result import FetchResult
+from storage.records import Derived, NewArticle, derive
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Prepared:
 def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazetteer=None) -> Prepared:
     """The pure stages for one page: extract, match, sign. The feed's title/date/summary are fallbacks."""
     extracted = extract_article(page.text or "", page.final_url, feed_date=item.published,
-                                overrides=outlet.extract, utc_offset_hours=outlet.utc_offset_hours, now=utcnow())
+                                overrides=outlet.extract, utc_offset_hours=outlet.utc_offset_hours, now=datetime.now(timezone.utc))
     title = extracted.title or item.title or ""
     text = extracted.text or item.summary or ""
     article = NewArticle(

@@ -25,7 +25,7 @@ from dataclasses import replace
 from extractors.errors import PermanentError
 from extractors.feeds import FeedItem
 from extractors.outlets import Outlet
-from flows.fetch import FetchResult
+from flows.fetch_result import FetchResult
 from flows.prepare import Prepared, prepare
 
 log = logging.getLogger("rasid.pipeline")

@@ -21,41 +21,12 @@ from extractors import grouping
 from extractors.errors import TransientError
 from storage import search
 from storage.inserts import insert_ignore
+from storage.records import Derived, NewArticle, derive  # noqa: F401 - the pipeline's inputs, re-exported
 from storage.models import Alert, Article, KeyCount, Match, OutletState, Story, StoryKey, utcnow
 
 STORY_WINDOW = timedelta(hours=72)
 CANDIDATE_STORIES = 50  # stories sharing the most keys, as extractors.grouping.StoryGrouper takes
 CANDIDATE_MEMBERS = 4  # signatures compared per candidate story (its first members), however large it grows
-
-
-@dataclass(frozen=True)
-class NewArticle:
-    """An extracted article ready to store (built by the pipeline)."""
-
-    url: str
-    outlet_id: str
-    title: str
-    text: str
-    content_hash: str
-    published: datetime | None = None
-    date_source: str | None = None
-    utc_offset_minutes: int | None = None
-    lang: str | None = None
-    author: str | None = None
-    agency: str | None = None
-
-
-@dataclass(frozen=True)
-class Derived:
-    """What storing an article computes from it without the database: the serialized story
-    signature and the search index terms. Pure, so a worker process can compute it."""
-
-    signature_json: str
-    search_terms: str
-
-
-def derive(title: str, text: str | None, signature) -> Derived:
-    return Derived(signature.to_json(), search.index_terms(title, text))
 
 
 @dataclass(frozen=True)

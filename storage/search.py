@@ -27,13 +27,11 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from extractors.arabic import normalize, word_spans
 from extractors.query import And, ListRef, Near, Node, Not, Or, Term, Title, parse_query, term_from_text
-from extractors.stemming import token_forms
+from extractors.search_terms import index_terms  # noqa: F401 - part of this module's API (tests, bench)
 from storage.inserts import insert_ignore, upsert
 from storage.models import Article, ArticleSearch, Match
 
-MAX_FORM = 100          # longer "words" are run-together junk; PostgreSQL caps a lexeme at 2 KB
 VERIFY_BATCH = 200      # candidates loaded and checked by the matcher at a time
 _PLAIN_WORD = re.compile(r"[^\W_]+")
 
@@ -92,15 +90,6 @@ class SearchResult:
 
 
 # ---- indexing -------------------------------------------------------------------------------------------
-
-def index_terms(title: str, text: str | None) -> str:
-    """The distinct word forms of an article, as the matcher reads `title + "\\n" + text`."""
-    document = f"{title or ''}\n{text or ''}"
-    forms: set[str] = set()
-    for _, _, word in word_spans(normalize(document), document):
-        forms.update(token_forms(word)[1])
-    return " ".join(sorted(form for form in forms if len(form) <= MAX_FORM))
-
 
 def index_article(session: Session, article_id: int, terms: str) -> None:
     """Index one article (its `index_terms`) inside the caller's transaction (repo.store_article calls this)."""
