@@ -332,3 +332,23 @@ def test_outlet_body_xpath_on_a_real_page_keeps_the_truth():
     assert not any(_norm(s) in text for s in row["text_excludes"])
     stale = extract_article(html, row["url"], overrides=ExtractOverrides(body_xpath="//div[@id='gone']"))
     assert all(_norm(s) in _norm(stale.text) for s in row["text_contains"])  # template changed: generic wins
+
+
+def test_trafilatura_leaves_the_tree_it_is_handed_intact():
+    """main_text hands trafilatura the tree extract_article parsed (one parse less) and reads the
+    headline, lead and byline from it afterwards: that holds only while bare_extraction copies a
+    tree before cleaning it. A trafilatura upgrade that stops copying fails here."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    from extractors.article_text import TRAFILATURA_SETTINGS
+    from trafilatura import bare_extraction
+
+    replay = Path(__file__).resolve().parents[1] / "seeds" / "replay"
+    pages = sorted(replay.rglob("*.html"))
+    assert pages
+    for path in pages:
+        tree = lxml_html.document_fromstring(path.read_bytes().decode("utf-8", "replace"))
+        before = etree.tostring(tree)
+        bare_extraction(tree, url="https://replay.example/a", **TRAFILATURA_SETTINGS)
+        assert etree.tostring(tree) == before, path.name
