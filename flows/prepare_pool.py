@@ -74,18 +74,26 @@ class Preparer:
         slim = replace(page, body=b"")  # the text is what extraction reads; do not pickle the bytes twice
         for _ in (1, 2):  # a dead worker fails every page in flight: each gets one more try
             pool = await self._running()
+            if pool is None:  # workers cannot start here: the poll goes on in its own process
+                return prepare(self.matcher, outlet, item, page, self.watch.gazetteer)
             try:
                 return await asyncio.wrap_future(pool.submit(_prepare_in_worker, outlet, item, slim))
             except BrokenProcessPool:
                 self._discard(pool)
         raise PermanentError(f"{page.url}: the extraction worker died twice on this page")
 
-    async def _running(self) -> ProcessPoolExecutor:
+    async def _running(self) -> ProcessPoolExecutor | None:
         """The pool with all its workers up; started in a thread, so fetching goes on meanwhile
-        (the first start imports the pipeline in the forkserver: seconds)."""
+        (the first start imports the pipeline in the forkserver). None when processes cannot be
+        started here (a sandbox without fork, no /dev/shm): then every page is prepared inline."""
         async with self._starting:
-            if self._pool is None:
-                self._pool = await asyncio.to_thread(self._start)
+            if self._pool is None and self.processes > 0:
+                try:
+                    self._pool = await asyncio.to_thread(self._start)
+                except (OSError, RuntimeError, BrokenProcessPool) as exc:
+                    log.warning("extraction workers could not start (%s: %s); extracting in the poll's process",
+                                exc.__class__.__name__, exc)
+                    self.processes = 0
         return self._pool
 
     def _start(self) -> ProcessPoolExecutor:

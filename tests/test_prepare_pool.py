@@ -96,3 +96,17 @@ def _stored(settings):
                         for al in s.exec(select(Alert).where(Alert.article_id == a.id)))
     return ([(a.url, a.title, a.content_hash, a.published, a.lang, tuple(members[a.story_id]))
              for a in articles], matches, alerts)
+
+
+def test_workers_that_cannot_start_leave_the_poll_in_its_own_process(demo_settings, monkeypatch, caplog):
+    """A sandbox without fork or shared memory must not fail every large poll."""
+    watch = load_watch(demo_settings)
+    preparer = Preparer(watch, watch.matcher(), processes=2)
+
+    def refuse():
+        raise OSError("[Errno 38] Function not implemented")
+
+    monkeypatch.setattr(preparer, "_start", refuse)
+    prepared = asyncio.run(_prepare_all(preparer, pooled=True))
+    assert len(prepared) >= 15 and all(p.article.url for p in prepared)
+    assert preparer.processes == 0 and "could not start" in caplog.text
