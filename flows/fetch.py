@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import TracebackType
+from typing import Callable
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import httpcore
@@ -289,10 +290,43 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(self, backend: GuardedBackend, limits: httpx.Limits) -> None:
         ssl_context = _ssl_context()
         super().__init__(verify=ssl_context, trust_env=False, limits=limits)
-        self._pool = httpcore.AsyncConnectionPool(
+        self._pool = _PoolPerOrigin(lambda: httpcore.AsyncConnectionPool(
             ssl_context=ssl_context, max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
-            http1=True, http2=False, network_backend=backend)
+            http1=True, http2=False, network_backend=backend))
+
+
+class _PoolPerOrigin:
+    """One httpcore connection pool per origin, behind the interface httpx expects of one pool.
+
+    httpcore's pool checks every connection it holds (is it idle, has it expired: a poll()
+    syscall each) whenever it assigns a queued request, so its cost grows with all the
+    connections a poll keeps alive. Measured on 540 pages from six loopback outlets with
+    keep-alive, 8 connections each: 1.76 ms of CPU per page in one pool, 1.18 ms with a pool
+    per outlet (the same at the default 2 connections per host).
+    """
+
+    def __init__(self, make: Callable[[], httpcore.AsyncConnectionPool]) -> None:
+        self._make = make
+        self._pools: dict[tuple[bytes, bytes, int | None], httpcore.AsyncConnectionPool] = {}
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        origin = (request.url.scheme, request.url.host, request.url.port)
+        pool = self._pools.get(origin)
+        if pool is None:
+            pool = self._pools[origin] = self._make()
+        return await pool.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        pools, self._pools = list(self._pools.values()), {}
+        for pool in pools:
+            await pool.aclose()
+
+    async def __aenter__(self) -> "_PoolPerOrigin":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
 
 @functools.cache

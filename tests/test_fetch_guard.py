@@ -88,12 +88,12 @@ def test_name_is_resolved_once_and_the_vetted_address_is_what_gets_connected():
 
 
 def test_guard_sits_under_the_shared_client():
-    """httpx gives no parameter for the backend; pin that our pool really uses the guard."""
+    """httpx gives no parameter for the backend; pin that every origin's pool really uses the guard."""
     fetcher = Fetcher(FetchSettings())
 
     async def go():
         async with fetcher:
-            return fetcher._client._transport._pool._network_backend  # noqa: SLF001 - pinning a private seam
+            return fetcher._client._transport._pool._make()._network_backend  # noqa: SLF001 - a private seam
 
     assert isinstance(asyncio.run(go()), GuardedBackend)
 
