@@ -40,8 +40,13 @@ def decode_html(body: bytes, header_charset: str | None) -> tuple[str, str]:
     for bom, name in _BOMS:
         if body.startswith(bom):
             return body[len(bom):].decode(name, "replace"), _name(name)
+    header, document = _codec(header_charset, from_http=True), _codec(_declared_in_document(body))
+    if document == "utf-8" and header not in (None, "utf-8") and not body.isascii() and _is_utf8(body):
+        # A site moved to UTF-8 behind a server still labelling it windows-1256: its own <meta> and
+        # bytes agree (non-ASCII text is valid UTF-8 almost never by chance); the header would garble it.
+        return body.decode("utf-8", "replace"), "utf-8"
     weak: str | None = None
-    for declared in (_codec(header_charset, from_http=True), _codec(_declared_in_document(body))):
+    for declared in (header, document):
         if declared is None or not _fits(body, declared):
             continue
         if declared in _WEAK:  # a server's Western default proves little; look further

@@ -92,14 +92,9 @@ def test_fetched_page_decodes_to_the_arabic_the_outlet_wrote(server, n, case, he
     assert any(title in _norm(result.text.replace("&quot;", '"')) for title in case["title_variants"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "decode_html believes a single-byte charset from the HTTP header whenever one is given, "
-    "because any byte string 'fits' windows-1256: this page's valid UTF-8 (declared utf-8 twice in "
-    "its own <meta>) comes out as windows-1256 mojibake such as 'ط§ظ„' for 'ال'. Browsers do the same "
-    "(the header wins), but rasid already overrides the header for utf-8 that does not decode and for "
-    "Western defaults; a server still labelling a migrated UTF-8 site windows-1256 garbles every page."))
 @pytest.mark.parametrize("n,case", list(enumerate(CASES)), ids=IDS)
 def test_an_arabic_code_page_header_on_a_utf8_page_does_not_garble_it(server, n, case):
+    """A server still labelling a migrated UTF-8 site windows-1256: the page's own <meta> and bytes win."""
     result = fetch(server.url(f"/{n}/windows-1256"))
     assert result.encoding == "utf-8"
     assert not any(bad in result.text for bad in MOJIBAKE)
