@@ -31,8 +31,8 @@ class Prepared:
 
 def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazetteer=None) -> Prepared:
     """The pure stages for one page: extract, match, sign. The feed's title/date/summary are fallbacks."""
-    extracted = extract_article(page.text or "", page.final_url, feed_date=item.published,
-                                overrides=outlet.extract, utc_offset_hours=outlet.utc_offset_hours, now=datetime.now(timezone.utc))
+    extracted = extract_article(page.text or "", page.final_url, feed_date=item.published, overrides=outlet.extract,
+                                utc_offset_hours=outlet.utc_offset_hours, now=datetime.now(timezone.utc))
     title = extracted.title or item.title or ""
     text = extracted.text or item.summary or ""
     article = NewArticle(

@@ -70,17 +70,20 @@ class Preparer:
 
     async def prepare(self, outlet: Outlet, item: FeedItem, page: FetchResult, pooled: bool) -> Prepared:
         if not pooled:
-            return prepare(self.matcher, outlet, item, page, self.watch.gazetteer)
+            return self._inline(outlet, item, page)
         slim = replace(page, body=b"")  # the text is what extraction reads; do not pickle the bytes twice
         for _ in (1, 2):  # a dead worker fails every page in flight: each gets one more try
             pool = await self._running()
             if pool is None:  # workers cannot start here: the poll goes on in its own process
-                return prepare(self.matcher, outlet, item, page, self.watch.gazetteer)
+                return self._inline(outlet, item, page)
             try:
                 return await asyncio.wrap_future(pool.submit(_prepare_in_worker, outlet, item, slim))
             except BrokenProcessPool:
                 self._discard(pool)
         raise PermanentError(f"{page.url}: the extraction worker died twice on this page")
+
+    def _inline(self, outlet: Outlet, item: FeedItem, page: FetchResult) -> Prepared:
+        return prepare(self.matcher, outlet, item, page, self.watch.gazetteer)
 
     async def _running(self) -> ProcessPoolExecutor | None:
         """The pool with all its workers up; started in a thread, so fetching goes on meanwhile

@@ -170,13 +170,13 @@ _COUNT_KEY = text("INSERT INTO key_counts (key, stories) VALUES (:key, 1) "
 def _join_story(session, story_id: int, outlet_id: str) -> None:
     """One more member; the outlet joins the story's list unless it is on it already (Core, not the ORM:
     this runs for every copy stored)."""
-    outlets = session.connection().execute(text("UPDATE stories SET members = members + 1 WHERE id = :s "
-                                                "RETURNING outlets").bindparams(bindparam("s")).columns(
-        outlets=Story.__table__.c.outlets.type), {"s": story_id}).scalar_one()
+    outlets = session.connection().execute(_ADD_MEMBER, {"s": story_id}).scalar_one()
     if outlet_id not in outlets:
         session.connection().execute(_SET_OUTLETS, {"s": story_id, "o": [*outlets, outlet_id]})
 
 
+_ADD_MEMBER = text("UPDATE stories SET members = members + 1 WHERE id = :s RETURNING outlets").columns(
+    outlets=Story.__table__.c.outlets.type)
 _SET_OUTLETS = text("UPDATE stories SET outlets = :o WHERE id = :s").bindparams(
     bindparam("o", type_=Story.__table__.c.outlets.type))
 
