@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 from extractors.entities import Gazetteer
 from extractors.minhash import jaccard
 from extractors.story_signature import StorySignature, story_signature
-from extractors.story_features import FEATURES, features
+from extractors.story_features import FEATURES, Idf, features
 
 __all__ = ["StorySignature", "story_signature", "same_story", "choose_story", "frequency_keys", "added_content",
            "Addition", "StoryGrouper", "SAME_STORY_THRESHOLD", "WINDOW"]
@@ -52,14 +52,15 @@ def _sigmoid(x: float) -> float:
 
 
 def same_story(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, int] | None = None,
-               n_docs: int = 0) -> float:
+               n_docs: int = 0, idf: Idf | None = None) -> float:
     """Probability-like score in [0, 1] that a and b tell the same development.
 
     doc_freq maps index keys ("t:…", "e:…") to how many archived articles hold them and
     n_docs is the archive size; with them, shared rare terms count more than common ones.
+    `idf` instead of both lets the candidates of one article share the weights.
     """
     mh = jaccard(a.minhash, b.minhash)
-    f = features(a, b, doc_freq=doc_freq, n_docs=n_docs, minhash=mh)
+    f = features(a, b, doc_freq=doc_freq, n_docs=n_docs, minhash=mh, idf=idf)
     weights = WEIGHTS if a.entities_looked_up and b.entities_looked_up else WEIGHTS_WITHOUT_ENTITIES
     score = _sigmoid(weights["bias"] + sum(weights.get(name, 0.0) * f[name] for name in FEATURES))
     if mh >= VERBATIM_JACCARD:
@@ -82,8 +83,9 @@ def choose_story(sig: StorySignature, candidates: Sequence[tuple[int, StorySigna
     """The story whose closest member scores highest, if it reaches the threshold; else None (a new story)."""
     limit = SAME_STORY_THRESHOLD if threshold is None else threshold
     best: dict[int, float] = {}
+    idf = Idf(doc_freq, n_docs)
     for story_id, other in candidates:
-        score = same_story(sig, other, doc_freq=doc_freq, n_docs=n_docs)
+        score = same_story(sig, other, idf=idf)
         if score > best.get(story_id, -1.0):
             best[story_id] = score
     if not best:

@@ -20,16 +20,29 @@ MIN_ENTITY_MASS = 1.0    # sharing only "Iraq" must not look like full agreement
 TITLE_WEIGHT = 0.3       # headline entities vaguer than this ("Iraq", "US forces") say nothing
 
 
-def _idf(key: str, doc_freq: Mapping[str, int] | None, n_docs: int) -> float:
-    if not doc_freq or n_docs <= 0:
-        return 1.0
-    return math.log((n_docs + 1) / (doc_freq.get(key, 0) + 1)) + 1.0
+class Idf:
+    """Archive IDF of index keys ("t:…", "e:…"), each worked out once: grouping one article
+    weighs the same keys for every candidate and in five entity features."""
+
+    __slots__ = ("_counts", "_n_docs", "_known")
+
+    def __init__(self, doc_freq: Mapping[str, int] | None, n_docs: int):
+        self._counts, self._n_docs = (doc_freq, n_docs) if doc_freq and n_docs > 0 else (None, 0)
+        self._known: dict[str, float] = {}
+
+    def __call__(self, key: str) -> float:
+        if self._counts is None:
+            return 1.0
+        value = self._known.get(key)
+        if value is None:
+            value = self._known[key] = math.log((self._n_docs + 1) / (self._counts.get(key, 0) + 1)) + 1.0
+        return value
 
 
-def term_cosine(a: StorySignature, b: StorySignature, doc_freq: Mapping[str, int] | None, n_docs: int) -> float:
+def term_cosine(a: StorySignature, b: StorySignature, idf: Idf) -> float:
     """Cosine of salient-term vectors weighted by in-article weight x archive IDF."""
-    va = {t: w * _idf(f"t:{t}", doc_freq, n_docs) for t, w in a.terms}
-    vb = {t: w * _idf(f"t:{t}", doc_freq, n_docs) for t, w in b.terms}
+    va = {t: w * idf(f"t:{t}") for t, w in a.terms}
+    vb = {t: w * idf(f"t:{t}") for t, w in b.terms}
     dot = sum(w * vb[t] for t, w in va.items() if t in vb)
     if not dot:
         return 0.0
@@ -40,14 +53,13 @@ def _overlap(a: set, b: set) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def _entity_overlap(a: StorySignature, b: StorySignature, events: bool | None,
-                    doc_freq: Mapping[str, int] | None, n_docs: int, part: str = "all") -> float:
+def _entity_overlap(a: StorySignature, b: StorySignature, events: bool | None, idf: Idf, part: str = "all") -> float:
     """Weighted overlap coefficient of the entities both name (gazetteer weight x IDF);
     part="lead" / "title" counts only those named in the lede or the title, where the
     development is told; events=None counts events and entities alike."""
     def weights(sig: StorySignature) -> dict[str, float]:
         keep = {"lead": set(sig.lead_entities), "title": set(sig.title_entities)}.get(part)
-        return {e: w * (_idf(f"e:{e}", doc_freq, n_docs) if kind != "event" else 1.0)
+        return {e: w * (idf(f"e:{e}") if kind != "event" else 1.0)
                 for e, kind, w in sig.entities
                 if (events is None or (kind == "event") == events) and (keep is None or e in keep)}
     wa, wb = weights(a), weights(b)
@@ -90,23 +102,26 @@ def _same_or_not(a: object, b: object) -> float:
 
 
 def features(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, int] | None = None,
-             n_docs: int = 0, minhash: float = 0.0) -> dict[str, float]:
+             n_docs: int = 0, minhash: float = 0.0, idf: Idf | None = None) -> dict[str, float]:
+    """The features of one pair; `idf` (else built from doc_freq and n_docs) may be shared by
+    the pairs of one article."""
+    idf = idf or Idf(doc_freq, n_docs)
     cross = 1.0 if a.lang != b.lang else 0.0
     missing = _title_missing(a, b)
-    lead = _entity_overlap(a, b, False, doc_freq, n_docs, part="lead")
-    entities = _entity_overlap(a, b, False, doc_freq, n_docs)
+    lead = _entity_overlap(a, b, False, idf, part="lead")
+    entities = _entity_overlap(a, b, False, idf)
     topics = 0.0
     if a.topics and b.topics:
         topics = 1.0 if set(a.topics) & set(b.topics) else -1.0
     return {
         "minhash": minhash,
-        "terms": term_cosine(a, b, doc_freq, n_docs),
+        "terms": term_cosine(a, b, idf),
         "title": _overlap(set(a.title_terms), set(b.title_terms)),
         "entities": entities,
         "lead_entities": lead,
-        "title_entities": _entity_overlap(a, b, None, doc_freq, n_docs, part="title"),
-        "events": _entity_overlap(a, b, True, doc_freq, n_docs),
-        "lead_events": _entity_overlap(a, b, True, doc_freq, n_docs, part="lead"),
+        "title_entities": _entity_overlap(a, b, None, idf, part="title"),
+        "events": _entity_overlap(a, b, True, idf),
+        "lead_events": _entity_overlap(a, b, True, idf, part="lead"),
         "place_conflict": _place_conflict(a, b),
         "main_place": _same_or_not(a.main_place, b.main_place),
         "title_missing": missing,

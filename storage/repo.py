@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import bindparam, func, insert, text
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
@@ -125,8 +126,7 @@ def _story_reached(session, story_id: int, channel: str, article_id: int) -> boo
     A copy that matches a topic its story never alerted is still news to a channel that
     never heard of the story, but not to one that did: one alert per story per channel.
     """
-    return session.exec(select(Alert.id).where(Alert.story_id == story_id, Alert.channel == channel,
-                                               Alert.article_id != article_id)).first() is not None
+    return session.connection().execute(_REACHED, {"s": story_id, "c": channel, "a": article_id}).first() is not None
 
 
 def _assign_story(session, article, article_id, signature, when):
@@ -154,8 +154,7 @@ def _add_keys(session, story_id: int, keys: Sequence[str], when: datetime, new_s
     SQLite's write lock, the advisory lock on PostgreSQL)."""
     keys = list(dict.fromkeys(keys))
     if not new_story and keys:
-        held = set(session.exec(select(StoryKey.key).where(StoryKey.story_id == story_id,
-                                                           StoryKey.key.in_(keys))).all())
+        held = set(session.connection().execute(_HELD_KEYS, {"s": story_id, "keys": keys}).scalars())
         keys = [k for k in keys if k not in held]
     if keys:  # two executemany calls of statements compiled once per process (~35 keys per article)
         session.connection().execute(insert_ignore("story_keys", ("key", "story_id", "published")),
@@ -188,8 +187,9 @@ def _key_frequencies(session, keys: set[str]) -> tuple[dict[str, int], int]:
     """
     if not keys:
         return {}, 0
-    rows = session.exec(select(KeyCount.key, KeyCount.stories).where(KeyCount.key.in_(sorted(keys)))).all()
-    n_docs = session.exec(select(func.max(Story.id))).first() or 0
+    connection = session.connection()
+    rows = connection.execute(_KEY_COUNTS, {"keys": sorted(keys)}).all()
+    n_docs = connection.execute(_ARCHIVE_SIZE).scalar() or 0
     return dict(rows), int(n_docs)
 
 
@@ -198,21 +198,36 @@ def _candidates(session, keys: Sequence[str], when: datetime) -> list[tuple[int,
     must not make every story a candidate), with a few member signatures each."""
     if not keys:
         return []
-    shared = func.count().label("shared")  # keys in common: (key, story_id) is unique
-    story_ids = session.exec(
-        select(StoryKey.story_id).where(StoryKey.key.in_(list(keys)),
-                                        StoryKey.published.between(when - STORY_WINDOW, when + STORY_WINDOW))
-        .group_by(StoryKey.story_id).order_by(shared.desc(), StoryKey.story_id.desc())
-        .limit(CANDIDATE_STORIES)).all()
+    connection = session.connection()
+    story_ids = connection.execute(_CANDIDATE_STORIES, {"keys": list(keys), "lo": when - STORY_WINDOW,
+                                                        "hi": when + STORY_WINDOW}).scalars().all()
     if not story_ids:
         return []
-    ranked = (select(Article.id, func.row_number().over(partition_by=Article.story_id, order_by=Article.id)
-                     .label("rank")).where(Article.story_id.in_(story_ids)).subquery())  # from the index alone
-    rows = session.exec(select(Article.id, Article.story_id, Article.signature)
-                        .join(ranked, Article.id == ranked.c.id)
-                        .where(ranked.c.rank <= CANDIDATE_MEMBERS, Article.signature.is_not(None))
-                        .order_by(Article.story_id, Article.id)).all()
+    rows = connection.execute(_CANDIDATE_MEMBERS, {"stories": story_ids}).all()
     return [(sid, _signature(article_id, sig)) for article_id, sid, sig in rows]
+
+
+# The statements of the store path, built once: building a select per call (ORM attributes,
+# cache key, IN-list coercion) cost more than running it. Core columns keep each type's conversion.
+_keys, _articles, _alerts = StoryKey.__table__.c, Article.__table__.c, Alert.__table__.c
+_CANDIDATE_STORIES = (
+    sa_select(_keys.story_id)
+    .where(_keys.key.in_(bindparam("keys", expanding=True)), _keys.published.between(bindparam("lo"), bindparam("hi")))
+    .group_by(_keys.story_id).order_by(func.count().desc(), _keys.story_id.desc())  # keys in common
+    .limit(CANDIDATE_STORIES))
+_RANKED = (sa_select(_articles.id, func.row_number().over(partition_by=_articles.story_id, order_by=_articles.id)
+                     .label("rank"))
+           .where(_articles.story_id.in_(bindparam("stories", expanding=True))).subquery())  # from the index alone
+_CANDIDATE_MEMBERS = (
+    sa_select(_articles.id, _articles.story_id, _articles.signature).join(_RANKED, _articles.id == _RANKED.c.id)
+    .where(_RANKED.c.rank <= CANDIDATE_MEMBERS, _articles.signature.is_not(None))
+    .order_by(_articles.story_id, _articles.id))
+_KEY_COUNTS = sa_select(KeyCount.__table__.c.key, KeyCount.__table__.c.stories).where(
+    KeyCount.__table__.c.key.in_(bindparam("keys", expanding=True)))
+_ARCHIVE_SIZE = sa_select(func.max(Story.__table__.c.id))
+_HELD_KEYS = sa_select(_keys.key).where(_keys.story_id == bindparam("s"), _keys.key.in_(bindparam("keys", expanding=True)))
+_REACHED = sa_select(_alerts.id).where(_alerts.story_id == bindparam("s"), _alerts.channel == bindparam("c"),
+                                       _alerts.article_id != bindparam("a")).limit(1)
 
 
 @lru_cache(maxsize=4096)
