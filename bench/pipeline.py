@@ -197,9 +197,11 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool) -> 
     prefect_start_s = time.perf_counter() - started
 
     profiler = _profiler() if profile else None
+    cpu = CpuByProcess(os.getppid())
     started = time.perf_counter()
     summary = asyncio.run(poll_flow(settings))
     poll_s = time.perf_counter() - started
+    cpu_s = cpu.stop()
     if profiler:
         profiler.stop()
         (state / "profile.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
@@ -216,8 +218,72 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool) -> 
             "pipeline_over_raw": round(pipeline_rate / raw_rate, 3),
             "per_article_ms": {"poll_flow": round(poll_s / max(stored, 1) * 1000, 2),
                                "raw_trafilatura": round(raw_s / len(pages) * 1000, 2), **stages},
+            "cpu_s_during_poll": cpu_s,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             **({"profile": str(state / "profile.txt")} if profile else {})}
+
+
+class CpuByProcess:
+    """CPU seconds each process spent while the poll ran: this one, its extraction workers,
+    Prefect's temporary server and the replay server (children of `server_parent`). Read from
+    /proc every 50 ms, so a worker that exits before the poll ends still counts (Linux only)."""
+
+    def __init__(self, server_parent: int):
+        import threading
+
+        self._me, self._server_parent = os.getpid(), server_parent
+        self._first: dict = {}
+        self._last: dict = {}
+        self._done = threading.Event()
+        self._read()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> dict:
+        self._done.set()
+        self._thread.join()
+        self._read()
+        totals: dict = {}
+        for pid, (role, cpu) in self._last.items():
+            totals[role] = totals.get(role, 0.0) + cpu - self._first.get(pid, (role, 0.0))[1]
+        return {role: round(seconds, 2) for role, seconds in sorted(totals.items())}
+
+    def _loop(self) -> None:
+        while not self._done.wait(0.05):
+            self._read()
+
+    def _read(self) -> None:
+        if not os.path.isdir("/proc"):
+            return
+        tick, parents, stats = os.sysconf("SC_CLK_TCK"), {}, {}
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    head, _, rest = f.read().rpartition(")")
+                with open(f"/proc/{pid}/cmdline") as f:
+                    command = f.read()
+            except OSError:
+                continue
+            fields = rest.split()
+            parents[int(pid)] = int(fields[1])
+            stats[int(pid)] = ((int(fields[11]) + int(fields[12])) / tick, command)
+        for pid, (cpu, command) in stats.items():
+            role = self._role(pid, command, parents)
+            if role:
+                self._first.setdefault(pid, (role, cpu))
+                self._last[pid] = (role, cpu)
+
+    def _role(self, pid: int, command: str, parents: dict) -> str | None:
+        if pid == self._me:
+            return "poll_process"
+        if "--serve" in command and parents.get(pid) == self._server_parent:
+            return "replay_server"
+        ancestor = parents.get(pid)
+        while ancestor and ancestor != self._me:
+            ancestor = parents.get(ancestor)
+        if not ancestor:
+            return None
+        return "prefect_server" if "uvicorn" in command else "workers"
 
 
 def _profiler():
