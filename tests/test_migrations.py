@@ -37,3 +37,17 @@ def test_key_counts_are_filled_from_an_existing_key_index(tmp_path):
     with engine.connect() as conn:
         counts = dict(conn.execute(text("SELECT key, stories FROM key_counts")).all())
     assert counts == {"t:a": 3, "t:b": 1, "e:x": 1}
+
+
+def test_the_quick_head_and_current_revision_agree_with_alembic(tmp_path):
+    """init_db decides whether to migrate without importing Alembic; its answers must be Alembic's."""
+    from alembic.script import ScriptDirectory
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'rev.db'}")
+    assert migrate.current(engine) is None  # never migrated: no alembic_version table
+    with engine.begin() as conn:
+        command.upgrade(migrate._config(conn), "16483eb27b29")
+    with engine.connect() as conn:
+        assert migrate.current(engine) == MigrationContext.configure(conn).get_current_revision() == "16483eb27b29"
+    assert migrate.head() == ScriptDirectory.from_config(migrate._config()).get_current_head()
+    assert migrate.upgrade(engine) == migrate.current(engine) == migrate.head()
