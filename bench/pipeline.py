@@ -3,7 +3,8 @@
 The replica's article pages (seeds/replay, both waves) are copied under many URLs, each
 copy with its headline slightly varied, and listed in the feeds of six synthetic outlets,
 so one poll handles hundreds of new articles and Prefect's per-run cost is amortised as
-in a real poll. A replay server in its own process serves them on 127.0.0.1 (no network).
+in a real poll. A replay server in its own process serves them on 127.0.0.1 (no network),
+keeping connections open as real outlets do.
 
 For each archive size (0, 1k, 100k articles already stored: synthetic rows bulk-inserted
 first, with stories and story keys), a fresh process polls once into a fresh SQLite
@@ -12,7 +13,9 @@ start of Prefect's temporary server is not counted; it is reported apart), artic
 raw `trafilatura.bare_extraction` articles/s on the same pages in the same process, the
 ratio, peak RSS of that process, and (empty archive) milliseconds per article of the pure
 stages (`prepare`: extract, match, sign) and of storing, each alone, to show where the
-time goes.
+time goes; `cpu_s_during_poll` gives the CPU seconds each process spent during the poll
+(the poll's own process split into its event loop, its storing threads and the rest; the
+extraction workers; Prefect's server; the replay server), which tells which side bounds it.
 
     uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--profile]
 
@@ -97,7 +100,7 @@ def serve_replica(directory: Path) -> None:
     """Child process: serve the replica until stdin closes; prints the base URL first."""
     from flows.local_servers import ReplayServer
 
-    server = ReplayServer(directory, "bench")
+    server = ReplayServer(directory, "bench", keep_alive=True)  # outlets keep connections open
     print(server.base_url, flush=True)
     sys.stdin.read()
     server.close()
@@ -272,6 +275,26 @@ class CpuByProcess:
             if role:
                 self._first.setdefault(pid, (role, cpu))
                 self._last[pid] = (role, cpu)
+        self._read_threads(tick)
+
+    def _read_threads(self, tick: int) -> None:
+        """The poll process's CPU split by thread: the event loop (fetching, Prefect), the threads
+        that store (asyncio.to_thread), and the rest (the worker pool's feeder, Prefect's)."""
+        import threading
+
+        kinds = {t.native_id: "event_loop" if t.name == "MainThread" else
+                 "store_threads" if t.name.startswith("asyncio_") else "other_threads" for t in threading.enumerate()}
+        for tid in os.listdir(f"/proc/{self._me}/task"):
+            try:
+                with open(f"/proc/{self._me}/task/{tid}/stat") as f:
+                    fields = f.read().rpartition(")")[2].split()
+            except OSError:
+                continue
+            name = kinds.get(int(tid), "other_threads")
+            key = f"thread:{tid}"
+            cpu = (int(fields[11]) + int(fields[12])) / tick
+            self._first.setdefault(key, (f"poll_process.{name}", cpu))
+            self._last[key] = (f"poll_process.{name}", cpu)
 
     def _role(self, pid: int, command: str, parents: dict) -> str | None:
         if pid == self._me:

@@ -101,7 +101,8 @@ class Fetcher:
 
     async def __aenter__(self) -> "Fetcher":
         s = self.settings
-        transport = _GuardedTransport(self.backend, httpx.Limits(max_connections=100, max_keepalive_connections=20))
+        transport = _GuardedTransport(self.backend, httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                                      replay=bool(s.replay_url))
         self._client = httpx.AsyncClient(
             transport=transport, follow_redirects=False, trust_env=False,
             timeout=httpx.Timeout(s.timeout_s, connect=s.connect_timeout_s),
@@ -287,13 +288,13 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
     (tests/test_fetch_guard.py pins that the guard is really in the path).
     """
 
-    def __init__(self, backend: GuardedBackend, limits: httpx.Limits) -> None:
+    def __init__(self, backend: GuardedBackend, limits: httpx.Limits, replay: bool = False) -> None:
         ssl_context = _ssl_context()
         super().__init__(verify=ssl_context, trust_env=False, limits=limits)
         self._pool = _PoolPerOrigin(lambda: httpcore.AsyncConnectionPool(
             ssl_context=ssl_context, max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections, keepalive_expiry=limits.keepalive_expiry,
-            http1=True, http2=False, network_backend=backend))
+            http1=True, http2=False, network_backend=backend), replay=replay)
 
 
 class _PoolPerOrigin:
@@ -303,15 +304,17 @@ class _PoolPerOrigin:
     syscall each) whenever it assigns a queued request, so its cost grows with all the
     connections a poll keeps alive. Measured on 540 pages from six loopback outlets with
     keep-alive, 8 connections each: 1.76 ms of CPU per page in one pool, 1.18 ms with a pool
-    per outlet (the same at the default 2 connections per host).
+    per outlet (the same at the default 2 connections per host). In replay mode one server
+    stands in for every outlet (/HOST/PATH): each outlet's host still gets its own pool.
     """
 
-    def __init__(self, make: Callable[[], httpcore.AsyncConnectionPool]) -> None:
-        self._make = make
-        self._pools: dict[tuple[bytes, bytes, int | None], httpcore.AsyncConnectionPool] = {}
+    def __init__(self, make: Callable[[], httpcore.AsyncConnectionPool], replay: bool = False) -> None:
+        self._make, self._replay = make, replay
+        self._pools: dict[tuple[bytes, ...], httpcore.AsyncConnectionPool] = {}
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
-        origin = (request.url.scheme, request.url.host, request.url.port)
+        url = request.url
+        origin = (url.scheme, url.host, url.port, url.target.lstrip(b"/").partition(b"/")[0] if self._replay else b"")
         pool = self._pools.get(origin)
         if pool is None:
             pool = self._pools[origin] = self._make()

@@ -47,6 +47,9 @@ def load_wave(replay_dir: Path, wave: str) -> dict[str, Resource]:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog is 5: a poll opening dozens of connections at once had
+    # some SYNs dropped and retried a second later, which stalled its in-order storing.
+    request_queue_size = 128
 
     def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
         super().__init__(("127.0.0.1", 0), handler)
@@ -68,14 +71,18 @@ class _QuietHandler(BaseHTTPRequestHandler):
 
 
 class ReplayServer(_Server):
-    """Serves recorded outlets: GET /HOST/PATH?Q answers the manifest entry of https://HOST/PATH?Q."""
+    """Serves recorded outlets: GET /HOST/PATH?Q answers the manifest entry of https://HOST/PATH?Q.
 
-    def __init__(self, replay_dir: Path, wave: str, page_delay_s: float = 0.0) -> None:
+    `keep_alive` answers HTTP/1.1 and keeps connections open, as real outlets do (the
+    benchmark uses it); by default each answer closes its connection (HTTP/1.0).
+    """
+
+    def __init__(self, replay_dir: Path, wave: str, page_delay_s: float = 0.0, keep_alive: bool = False) -> None:
         self.replay_dir = replay_dir
         self.page_delay_s = page_delay_s  # tests slow article pages down to kill a poll mid-run
         self.requests: list[str] = []
         self.set_wave(wave)
-        super().__init__(_ReplayHandler)
+        super().__init__(_KeepAliveReplayHandler if keep_alive else _ReplayHandler)
 
     def set_wave(self, wave: str) -> None:
         self.resources = load_wave(self.replay_dir, wave)
@@ -109,6 +116,10 @@ class _ReplayHandler(_QuietHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
+
+
+class _KeepAliveReplayHandler(_ReplayHandler):
+    protocol_version = "HTTP/1.1"
 
 
 @dataclass

@@ -76,3 +76,28 @@ def test_the_recorded_outlets_replay(replay):
     results = asyncio.run(go())
     assert results and all(r.status == 200 and r.body for r in results)
     assert all(r.final_url.startswith("https://") for r in results)
+
+
+def test_a_keep_alive_replica_serves_many_outlets_at_once_over_kept_connections():
+    """The benchmark's replay server answers HTTP/1.1 and keeps connections open; each outlet's
+    host gets its own connection pool behind the one server address, and every page arrives whole."""
+    from flows.local_servers import ReplayServer, load_wave
+    from flows.demo import REPLAY_DIR
+
+    server = ReplayServer(REPLAY_DIR, "wave1", keep_alive=True)
+    pages = {url: r for url, r in load_wave(REPLAY_DIR, "wave1").items() if r.content_type.startswith("text/html")}
+    settings = FetchSettings(allow_networks=["127.0.0.1/32"], per_host_delay_s=0, retries=0, obey_robots=False,
+                             per_host_concurrency=4, replay_url=server.base_url)
+
+    async def go():
+        async with Fetcher(settings, network_backend=LoopbackOnlyBackend()) as fetcher:
+            results = await asyncio.gather(*(fetcher.get(url) for url in pages for _ in range(3)))
+            pools = fetcher._client._transport._pool._pools
+            return results, {key[-1] for key in pools}
+    try:
+        results, pooled_hosts = asyncio.run(go())
+    finally:
+        server.close()
+    assert all(r.body == pages[r.url].file.read_bytes() for r in results)
+    assert pooled_hosts == {url.split("/")[2].encode() for url in pages}
+    assert len(server.requests) == 3 * len(pages)
