@@ -21,14 +21,17 @@ TITLE_WEIGHT = 0.3       # headline entities vaguer than this ("Iraq", "US force
 
 
 class Idf:
-    """Archive IDF of index keys ("t:…", "e:…"), each worked out once: grouping one article
-    weighs the same keys for every candidate and in five entity features."""
+    """Archive IDF of index keys ("t:…", "e:…"), and the weighted vectors built from it, each
+    worked out once: grouping one article weighs the same signatures against every candidate
+    and in five entity features. Lives as long as one article's grouping (vectors are kept by
+    the signature's id, valid while the caller holds the signatures)."""
 
-    __slots__ = ("_counts", "_n_docs", "_known")
+    __slots__ = ("_counts", "_n_docs", "_known", "_vectors")
 
     def __init__(self, doc_freq: Mapping[str, int] | None, n_docs: int):
         self._counts, self._n_docs = (doc_freq, n_docs) if doc_freq and n_docs > 0 else (None, 0)
         self._known: dict[str, float] = {}
+        self._vectors: dict[tuple, tuple[dict[str, float], float]] = {}
 
     def __call__(self, key: str) -> float:
         if self._counts is None:
@@ -38,15 +41,35 @@ class Idf:
             value = self._known[key] = math.log((self._n_docs + 1) / (self._counts.get(key, 0) + 1)) + 1.0
         return value
 
+    def vector(self, sig: StorySignature, kind: tuple) -> tuple[dict[str, float], float]:
+        """(weights, their mass) of `sig` for a feature `kind`: ("terms",) or ("entities", events, part)."""
+        key = (id(sig), *kind)
+        found = self._vectors.get(key)
+        if found is None:
+            weights = _term_weights(sig, self) if kind[0] == "terms" else _entity_weights(sig, self, *kind[1:])
+            mass = sum(w * w for w in weights.values()) if kind[0] == "terms" else sum(weights.values())
+            found = self._vectors[key] = (weights, mass)
+        return found
+
+
+def _term_weights(sig: StorySignature, idf: Idf) -> dict[str, float]:
+    return {t: w * idf(f"t:{t}") for t, w in sig.terms}
+
+
+def _entity_weights(sig: StorySignature, idf: Idf, events: bool | None, part: str) -> dict[str, float]:
+    keep = {"lead": set(sig.lead_entities), "title": set(sig.title_entities)}.get(part)
+    return {e: w * (idf(f"e:{e}") if kind != "event" else 1.0)
+            for e, kind, w in sig.entities
+            if (events is None or (kind == "event") == events) and (keep is None or e in keep)}
+
 
 def term_cosine(a: StorySignature, b: StorySignature, idf: Idf) -> float:
     """Cosine of salient-term vectors weighted by in-article weight x archive IDF."""
-    va = {t: w * idf(f"t:{t}") for t, w in a.terms}
-    vb = {t: w * idf(f"t:{t}") for t, w in b.terms}
+    (va, na), (vb, nb) = idf.vector(a, ("terms",)), idf.vector(b, ("terms",))
     dot = sum(w * vb[t] for t, w in va.items() if t in vb)
     if not dot:
         return 0.0
-    return dot / math.sqrt(sum(w * w for w in va.values()) * sum(w * w for w in vb.values()))
+    return dot / math.sqrt(na * nb)
 
 
 def _overlap(a: set, b: set) -> float:
@@ -57,16 +80,11 @@ def _entity_overlap(a: StorySignature, b: StorySignature, events: bool | None, i
     """Weighted overlap coefficient of the entities both name (gazetteer weight x IDF);
     part="lead" / "title" counts only those named in the lede or the title, where the
     development is told; events=None counts events and entities alike."""
-    def weights(sig: StorySignature) -> dict[str, float]:
-        keep = {"lead": set(sig.lead_entities), "title": set(sig.title_entities)}.get(part)
-        return {e: w * (idf(f"e:{e}") if kind != "event" else 1.0)
-                for e, kind, w in sig.entities
-                if (events is None or (kind == "event") == events) and (keep is None or e in keep)}
-    wa, wb = weights(a), weights(b)
+    (wa, ma), (wb, mb) = idf.vector(a, ("entities", events, part)), idf.vector(b, ("entities", events, part))
     shared = sum(min(wa[e], wb[e]) for e in wa.keys() & wb.keys())
     if not shared:
         return 0.0
-    return shared / max(min(sum(wa.values()), sum(wb.values())), MIN_ENTITY_MASS)
+    return shared / max(min(ma, mb), MIN_ENTITY_MASS)
 
 
 def _place_conflict(a: StorySignature, b: StorySignature) -> float:
