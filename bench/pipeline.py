@@ -229,7 +229,8 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool) -> 
 class CpuByProcess:
     """CPU seconds each process spent while the poll ran: this one, its extraction workers,
     Prefect's temporary server and the replay server (children of `server_parent`). Read from
-    /proc every 50 ms, so a worker that exits before the poll ends still counts (Linux only)."""
+    /proc every 250 ms, so a worker that exits before the poll ends still counts (Linux only);
+    this sampler's own CPU is left out of the poll process's."""
 
     def __init__(self, server_parent: int):
         import threading
@@ -238,9 +239,9 @@ class CpuByProcess:
         self._first: dict = {}
         self._last: dict = {}
         self._done = threading.Event()
-        self._read()
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
+        self._read()
 
     def stop(self) -> dict:
         self._done.set()
@@ -249,10 +250,11 @@ class CpuByProcess:
         totals: dict = {}
         for pid, (role, cpu) in self._last.items():
             totals[role] = totals.get(role, 0.0) + cpu - self._first.get(pid, (role, 0.0))[1]
+        totals["poll_process"] -= totals.pop("poll_process.sampler", 0.0)
         return {role: round(seconds, 2) for role, seconds in sorted(totals.items())}
 
     def _loop(self) -> None:
-        while not self._done.wait(0.05):
+        while not self._done.wait(0.25):
             self._read()
 
     def _read(self) -> None:
@@ -284,6 +286,7 @@ class CpuByProcess:
 
         kinds = {t.native_id: "event_loop" if t.name == "MainThread" else
                  "store_threads" if t.name.startswith("asyncio_") else "other_threads" for t in threading.enumerate()}
+        kinds[self._thread.native_id] = "sampler"
         for tid in os.listdir(f"/proc/{self._me}/task"):
             try:
                 with open(f"/proc/{self._me}/task/{tid}/stat") as f:
