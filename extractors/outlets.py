@@ -55,17 +55,27 @@ class _LineLoader(yaml.SafeLoader):
     """SafeLoader that remembers the line of each mapping, for error messages."""
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same on libyaml's parser, ~5x faster on the gazetteer; its error positions differ
+    from the pure-Python parser's, so a file that fails is read again by _LineLoader."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
     mapping = loader.construct_mapping(node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def load_yaml(text: str, source: str) -> Any:
     """yaml.safe_load with mapping lines kept under '__line__' and errors as ConfigError."""
+    try:
+        return yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError:
+        pass
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
