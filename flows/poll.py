@@ -106,6 +106,7 @@ async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None, onl
         await ensure_limits(o.id for o in outlets)
     summary = PollSummary(config_errors=list(watch.errors))
     preparer = Preparer(watch, watch.matcher(), settings.prepare_processes)
+    preparer.warm_up()
     try:
         async with Fetcher(settings.fetch) as fetcher:
             ctx = PollContext(settings, engine, fetcher, preparer, policies_of(watch, settings), exclusive)

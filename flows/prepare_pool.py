@@ -15,7 +15,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import sys
+import threading
 import types
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -45,16 +47,33 @@ def _prepare_in_worker(outlet: Outlet, item: FeedItem, page: FetchResult) -> Pre
     return prepare(_worker["matcher"], outlet, item, page, _worker["gazetteer"])
 
 
+_HIDING = threading.Lock()  # the swap below is not reentrant: one thread at a time
+
+
 @contextmanager
 def _main_hidden():
     """multiprocessing re-runs the parent's __main__ (the rasid script, pytest, a bench) in every
     worker it starts; workers need none of it, so it is hidden while a submit may start one."""
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
+    with _HIDING:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
+
+
+def _forkserver() -> multiprocessing.context.BaseContext:
+    """The forkserver context, its server running with the pipeline imported (idempotent,
+    thread-safe: multiprocessing locks the start). Failures surface when the pool starts."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["flows.prepare_pool", "trafilatura"])
+    with _main_hidden():
+        try:
+            multiprocessing.forkserver.ensure_running()
+        except (OSError, RuntimeError):
+            pass
+    return context
 
 
 class Preparer:
@@ -99,9 +118,15 @@ class Preparer:
                     self.processes = 0
         return self._pool
 
+    def warm_up(self) -> None:
+        """Start the forkserver now, in the background: it imports the pipeline (~0.3 s), which
+        otherwise delays the first worker until after discovery. It serves every later poll in
+        this process too, so a poll that needs no workers costs it once per process."""
+        if self.processes > 0:
+            threading.Thread(target=_forkserver, name="rasid-forkserver-start", daemon=True).start()
+
     def _start(self) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["flows.prepare_pool", "trafilatura"])
+        context = _forkserver()
         pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_init_worker,
                                    initargs=(self.watch.topics, self.watch.lists, self.watch.gazetteer))
         with _main_hidden():  # every worker starts here: one submit each while none is idle
