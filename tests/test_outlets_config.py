@@ -65,3 +65,19 @@ def test_feed_dates_written_with_arabic_months_are_read():
            "<pubDate>الثلاثاء، 12 مارس 2024 10:00 +0300</pubDate></item></channel></rss>").encode()
     [item] = parse_feed(rss, "https://a.example/rss")
     assert item.published is not None and item.published.isoformat().startswith("2024-03-12T07:00")
+
+
+def test_the_libyaml_reader_gives_what_the_pure_python_reader_gives_on_the_shipped_files():
+    """Config files are read with libyaml when PyYAML has it; lines kept for error messages
+    (`__line__`) and every value must be the pure-Python loader's."""
+    from pathlib import Path
+
+    import yaml
+
+    from extractors.outlets import _LineLoader, load_yaml
+
+    files = sorted(Path(__file__).resolve().parents[1].joinpath("seeds").rglob("*.yaml"))
+    assert len(files) >= 3
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert load_yaml(text, str(path)) == yaml.load(text, Loader=_LineLoader), path  # noqa: S506
