@@ -16,7 +16,9 @@ and in its fast mode (the mode rasid runs it in), both ratios, peak RSS of that 
 stages (`prepare`: extract, match, sign) and of storing, each alone, to show where the
 time goes; `cpu_s_during_poll` gives the CPU seconds each process spent during the poll
 (the poll's own process split into its event loop, its storing threads and the rest; the
-extraction workers; Prefect's server; the replay server), which tells which side bounds it.
+extraction workers; Prefect's server; the replay server; PostgreSQL's processes), which tells
+which side bounds it. `--database-url` polls into a PostgreSQL database instead of a fresh
+SQLite file (every table in it is dropped first); the per-stage costs stay on SQLite.
 
     uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--profile]
 
@@ -164,7 +166,8 @@ def stage_costs(pages: list[bytes], settings) -> dict:
         prepared.append(prepare(matcher, outlet, FeedItem(url=url, title=None, published=None, summary=None),
                                 result, watch.gazetteer))
     prepare_s = time.perf_counter() - started
-    engine = init_db(settings.model_copy(update={"state_dir": Path(tempfile.mkdtemp(prefix="rasid-stage-"))}))
+    engine = init_db(settings.model_copy(update={"state_dir": Path(tempfile.mkdtemp(prefix="rasid-stage-")),
+                                                 "database_url": None}))  # always a fresh SQLite file
     started = time.perf_counter()
     for item in prepared:
         with Session(engine, expire_on_commit=False) as session:
@@ -174,7 +177,7 @@ def stage_costs(pages: list[bytes], settings) -> dict:
     return {"prepare_ms": round(prepare_s / n * 1000, 2), "store_ms": round(store_s / n * 1000, 2)}
 
 
-def run_scenario(replica: Path, base_url: str, archived: int, profile: bool) -> dict:
+def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, database_url: str | None = None) -> dict:
     """Child process: archive, warm Prefect up, poll once, time it; raw trafilatura on the same pages."""
     from flows import prefect_env
 
@@ -189,9 +192,16 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool) -> 
     settings = load_settings(None, state_dir=state, outlets_file=replica / "outlets.yaml",
                              max_articles_per_outlet=100_000, channels={},
                              fetch={"replay_url": base_url, "allow_networks": ["127.0.0.1/32"], "retries": 0,
-                                    "per_host_delay_s": 0.0, "per_host_concurrency": 8, "obey_robots": False})
+                                    "per_host_delay_s": 0.0, "per_host_concurrency": 8, "obey_robots": False},
+                             **({"database_url": _emptied(database_url)} if database_url else {}))
     engine = init_db(settings)  # an installed rasid polls a migrated database; migrating is a one-time cost
     archive_s = archive(engine, archived) if archived else 0.0
+    if archived and engine.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        with engine.begin() as conn:  # rows came with explicit ids: move the sequences past them
+            for table in ("stories", "articles"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
 
     @flow(name="bench-warm-up")
     async def warm_up() -> None:
@@ -309,12 +319,26 @@ class CpuByProcess:
             return "poll_process"
         if "--serve" in command and parents.get(pid) == self._server_parent:
             return "replay_server"
+        if command.startswith("postgres"):  # PostgreSQL's processes (any client's: keep the machine quiet)
+            return "postgresql_server"
         ancestor = parents.get(pid)
         while ancestor and ancestor != self._me:
             ancestor = parents.get(ancestor)
         if not ancestor:
             return None
         return "prefect_server" if "uvicorn" in command else "workers"
+
+
+def _emptied(database_url: str) -> str:
+    """The benchmark's PostgreSQL database with its public schema dropped and made again (every table lost)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return database_url
 
 
 def _profiler():
@@ -330,6 +354,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--archived", default="0,1000,100000", help="comma-separated archive sizes")
     parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile per scenario")
+    parser.add_argument("--database-url", help="poll into this PostgreSQL database instead of a fresh SQLite file; "
+                                               "EVERY TABLE IN IT IS DROPPED (e.g. postgresql+psycopg://postgres@127.0.0.1/rasid_bench)")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--scenario", nargs=3, metavar=("REPLICA", "URL", "ARCHIVED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -337,7 +363,7 @@ def main() -> None:
         return serve_replica(args.serve)
     if args.scenario:
         replica, url, archived = args.scenario
-        print(json.dumps(run_scenario(Path(replica), url, int(archived), args.profile)))
+        print(json.dumps(run_scenario(Path(replica), url, int(archived), args.profile, args.database_url)))
         return None
     replica = Path(tempfile.mkdtemp(prefix="rasid-bench-replica-"))
     build_replica(replica, args.articles)
@@ -348,7 +374,8 @@ def main() -> None:
         results = []
         for archived in (int(a) for a in args.archived.split(",")):
             command = [sys.executable, __file__, "--scenario", str(replica), base_url, str(archived)]
-            out = subprocess.run(command + (["--profile"] if args.profile else []), capture_output=True, text=True,
+            command += (["--profile"] if args.profile else []) + (["--database-url", args.database_url] if args.database_url else [])
+            out = subprocess.run(command, capture_output=True, text=True,
                                  env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}, check=False)
             if out.returncode != 0:
                 raise SystemExit(f"scenario {archived} failed:\n{out.stderr[-3000:]}")
