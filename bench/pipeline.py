@@ -12,15 +12,15 @@ database (migrated before the clock starts, as an installed rasid's is) and repo
 time of the poll flow (after a warm-up flow, so the one-time start of Prefect's temporary
 server is not counted; it is reported apart), articles/s, raw `trafilatura.bare_extraction`
 articles/s on the same pages in the same process with its defaults (the issue's baseline)
-and in its fast mode (the mode rasid runs it in), both ratios, peak RSS of that process, and (empty archive) milliseconds per article of the pure
-stages (`prepare`: extract, match, sign) and of storing, each alone, to show where the
-time goes; `cpu_s_during_poll` gives the CPU seconds each process spent during the poll
+and in its fast mode (the mode rasid runs it in), both ratios, peak RSS of that process, and
+(empty archive) milliseconds per article of the pure stages (`prepare`: extract, match,
+sign) and of storing, each alone, to show where the time goes; `cpu_s_during_poll` gives the CPU seconds each process spent during the poll
 (the poll's own process split into its event loop, its storing threads and the rest; the
 extraction workers; Prefect's server; the replay server; PostgreSQL's processes), which tells
 which side bounds it. `--database-url` polls into a PostgreSQL database instead of a fresh
 SQLite file (every table in it is dropped first); the per-stage costs stay on SQLite.
 
-    uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--profile]
+    uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--profile] [--database-url URL]
 
 Prints one JSON object.
 """
@@ -128,7 +128,8 @@ def archive(engine, count: int) -> float:
                 {"id": i, "url": f"https://old.example/article/{i}", "outlet_id": "old", "title": f"archived {i}",
                  "text": "نص مؤرشف " * 60, "content_hash": secrets.token_hex(32), "published": w, "fetched": w,
                  "lang": "ar", "story_id": i} for i, w in zip(ids, when)])
-            keys = [{"key": secrets.token_hex(8), "story_id": i, "published": w} for i, w in zip(ids, when) for _ in range(4)]
+            keys = [{"key": secrets.token_hex(8), "story_id": i, "published": w}
+                    for i, w in zip(ids, when) for _ in range(4)]
             conn.execute(insert(StoryKey), keys)
             conn.execute(insert(KeyCount), [{"key": k["key"], "stories": 1} for k in keys])
     return time.perf_counter() - started
@@ -201,7 +202,8 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, dat
 
         with engine.begin() as conn:  # rows came with explicit ids: move the sequences past them
             for table in ("stories", "articles"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))
 
     @flow(name="bench-warm-up")
     async def warm_up() -> None:
@@ -354,8 +356,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--archived", default="0,1000,100000", help="comma-separated archive sizes")
     parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile per scenario")
-    parser.add_argument("--database-url", help="poll into this PostgreSQL database instead of a fresh SQLite file; "
-                                               "EVERY TABLE IN IT IS DROPPED (e.g. postgresql+psycopg://postgres@127.0.0.1/rasid_bench)")
+    parser.add_argument("--database-url", help="poll into this PostgreSQL database instead of a fresh SQLite "
+                        "file; EVERY TABLE IN IT IS DROPPED (e.g. postgresql+psycopg://postgres@127.0.0.1/rasid_bench)")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--scenario", nargs=3, metavar=("REPLICA", "URL", "ARCHIVED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -374,7 +376,8 @@ def main() -> None:
         results = []
         for archived in (int(a) for a in args.archived.split(",")):
             command = [sys.executable, __file__, "--scenario", str(replica), base_url, str(archived)]
-            command += (["--profile"] if args.profile else []) + (["--database-url", args.database_url] if args.database_url else [])
+            command += ["--profile"] if args.profile else []
+            command += ["--database-url", args.database_url] if args.database_url else []
             out = subprocess.run(command, capture_output=True, text=True,
                                  env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}, check=False)
             if out.returncode != 0:

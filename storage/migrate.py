@@ -15,7 +15,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([0-9a-f]+|None)['\"]?", re.M)
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\b[^=]*=(.*)$", re.M)
+_QUOTED = re.compile(r"['\"]([^'\"]+)['\"]")
 
 
 def _config(connection: Connection | None = None):
@@ -31,9 +32,10 @@ def head() -> str:
     """The newest revision of the scripts (the one no other revises), read from their text."""
     revisions, revised = set(), set()
     for script in (MIGRATIONS / "versions").glob("*.py"):
-        fields = dict(_REVISION.findall(script.read_text(encoding="utf-8")))
-        revisions.add(fields["revision"])
-        revised.add(fields.get("down_revision", "None"))
+        text = script.read_text(encoding="utf-8")
+        lines = {name: _QUOTED.findall(value) for name, value in _REVISION_LINE.findall(text)}
+        revisions.update(lines["revision"][:1])
+        revised.update(lines.get("down_revision", ()))  # a merge revises several
     heads = revisions - revised
     if len(heads) != 1:
         raise RuntimeError(f"migrations must form one line, found heads {sorted(heads)}")

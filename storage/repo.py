@@ -225,7 +225,8 @@ _CANDIDATE_MEMBERS = (
 _KEY_COUNTS = sa_select(KeyCount.__table__.c.key, KeyCount.__table__.c.stories).where(
     KeyCount.__table__.c.key.in_(bindparam("keys", expanding=True)))
 _ARCHIVE_SIZE = sa_select(func.max(Story.__table__.c.id))
-_HELD_KEYS = sa_select(_keys.key).where(_keys.story_id == bindparam("s"), _keys.key.in_(bindparam("keys", expanding=True)))
+_HELD_KEYS = sa_select(_keys.key).where(_keys.story_id == bindparam("s"),
+                                        _keys.key.in_(bindparam("keys", expanding=True)))
 _REACHED = sa_select(_alerts.id).where(_alerts.story_id == bindparam("s"), _alerts.channel == bindparam("c"),
                                        _alerts.article_id != bindparam("a")).limit(1)
 
