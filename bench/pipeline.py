@@ -20,7 +20,8 @@ extraction workers; Prefect's server; the replay server; PostgreSQL's processes)
 which side bounds it. `--database-url` polls into a PostgreSQL database instead of a fresh
 SQLite file (every table in it is dropped first); the per-stage costs stay on SQLite.
 
-    uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--profile] [--database-url URL]
+    uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--profile]
+                                    [--database-url URL]
 
 Prints one JSON object.
 """
