@@ -17,8 +17,9 @@ and in its fast mode (the mode rasid runs it in), both ratios, peak RSS of that 
 sign) and of storing, each alone, to show where the time goes. `cpu_s_during_poll` gives
 the CPU seconds each process spent during the poll (the poll's own process split into its
 event loop, its storing threads and the rest; the extraction workers; Prefect's server; the
-replay server; PostgreSQL's processes), which tells which side bounds it. `--database-url` polls into a PostgreSQL database instead of a fresh
-SQLite file (every table in it is dropped first); the per-stage costs stay on SQLite.
+replay server; PostgreSQL's processes), which tells which side bounds it. `--database-url`
+polls into a PostgreSQL database instead of a fresh SQLite file (every table in it is
+dropped first); the per-stage costs stay on SQLite.
 
     uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--profile]
                                     [--database-url URL]
