@@ -153,6 +153,7 @@ def stage_costs(pages: list[bytes], settings) -> dict:
     from extractors.feeds import FeedItem
     from extractors.outlets import Outlet
     from flows.fetch import FetchResult
+    from flows.pipeline import STORE_BATCH
     from flows.prepare import prepare
     from flows.poll import policies_of
     from flows.watch import load_watch
@@ -172,9 +173,10 @@ def stage_costs(pages: list[bytes], settings) -> dict:
     engine = init_db(settings.model_copy(update={"state_dir": Path(tempfile.mkdtemp(prefix="rasid-stage-")),
                                                  "database_url": None}))  # always a fresh SQLite file
     started = time.perf_counter()
-    for item in prepared:
+    for first in range(0, len(prepared), STORE_BATCH):  # as the poll stores: batches, one transaction each
         with Session(engine, expire_on_commit=False) as session:
-            repo.store_article(session, item.article, item.matches, item.signature, policies, item.derived)
+            repo.store_articles(session, [(p.article, p.matches, p.signature, p.derived)
+                                          for p in prepared[first:first + STORE_BATCH]], policies)
     store_s = time.perf_counter() - started
     n = len(pages)
     return {"prepare_ms": round(prepare_s / n * 1000, 2), "store_ms": round(store_s / n * 1000, 2)}

@@ -27,7 +27,7 @@ from storage import repo
 from storage.models import utcnow
 
 log = logging.getLogger("rasid.pipeline")
-STORE_BATCH = 25  # prepared articles stored per thread hop (each still in its own transaction)
+STORE_BATCH = 25  # prepared articles stored per thread hop, in one transaction
 
 
 @dataclass
@@ -175,16 +175,10 @@ def _count(report: OutletReport, outlet: Outlet, prepared: Prepared, outcome) ->
 
 
 def _store_batch(ctx: PollContext, batch: list[Prepared]) -> list:
-    """Outcome or RasidError per article: one article's failure does not undo the others."""
-    outcomes: list = []
+    """Outcome or RasidError per article, the batch in one transaction (repo.store_articles)."""
     with Session(ctx.engine, expire_on_commit=False) as session:
-        for prepared in batch:
-            try:
-                outcomes.append(repo.store_article(session, prepared.article, prepared.matches,
-                                                   prepared.signature, ctx.policies, prepared.derived))
-            except RasidError as exc:
-                outcomes.append(exc)
-    return outcomes
+        return repo.store_articles(session, [(p.article, p.matches, p.signature, p.derived) for p in batch],
+                                   ctx.policies)
 
 
 def _unknown(engine: Engine, items: list[FeedItem]) -> list[FeedItem]:

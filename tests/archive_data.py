@@ -55,33 +55,44 @@ def published(doc: Doc) -> datetime | None:
     return None if doc.days_ago is None else NOW - timedelta(days=doc.days_ago)
 
 
-def store_docs(url: str, docs=DOCS) -> dict[str, int]:
-    """Store `docs` through repo.store_article with real matches and signatures; key -> article id."""
+def prepared_docs(docs=DOCS) -> list[tuple]:
+    """(article, matches, signature, None) per doc, as repo.store_articles takes them: real
+    matches (the withdrawal topic) and real signatures (the shipped gazetteer)."""
     import hashlib
-
-    from sqlmodel import Session
 
     from extractors.grouping import story_signature
     from extractors.matcher import TopicMatcher
     from extractors.topics import Topic
-    from storage.db import init_db
     from flows.settings import SEEDS_DIR
     from flows.watch import load_gazetteer
-    from storage.repo import NewArticle, store_article
+    from storage.repo import NewArticle
 
     gazetteer = load_gazetteer(SEEDS_DIR / "gazetteer.yaml")
     matcher = TopicMatcher.compile([Topic(id="withdrawal", title="انسحاب", query=WITHDRAWAL)])
+    items = []
+    for doc in docs:
+        matches = matcher.match(doc.title, doc.text)
+        article = NewArticle(
+            url=f"https://{doc.outlet}.example/{doc.key}", outlet_id=doc.outlet, title=doc.title, text=doc.text,
+            content_hash=hashlib.sha256(f"{doc.title}\n{doc.text}".encode()).hexdigest(),
+            published=published(doc), lang=doc.lang)
+        signature = story_signature(doc.title, doc.text, published=published(doc),
+                                    topics=[m.topic_id for m in matches], lang=doc.lang, gazetteer=gazetteer)
+        items.append((article, matches, signature, None))
+    return items
+
+
+def store_docs(url: str, docs=DOCS) -> dict[str, int]:
+    """Store `docs` one by one through repo.store_article; key -> article id."""
+    from sqlmodel import Session
+
+    from storage.db import init_db
+    from storage.repo import store_article
+
     engine = init_db(url)
     ids = {}
     with Session(engine, expire_on_commit=False) as session:
-        for doc in docs:
-            matches = matcher.match(doc.title, doc.text)
-            article = NewArticle(
-                url=f"https://{doc.outlet}.example/{doc.key}", outlet_id=doc.outlet, title=doc.title, text=doc.text,
-                content_hash=hashlib.sha256(f"{doc.title}\n{doc.text}".encode()).hexdigest(),
-                published=published(doc), lang=doc.lang)
-            signature = story_signature(doc.title, doc.text, published=published(doc),
-                                        topics=[m.topic_id for m in matches], lang=doc.lang, gazetteer=gazetteer)
+        for doc, (article, matches, signature, _) in zip(docs, prepared_docs(docs)):
             outcome = store_article(session, article, matches, signature, {})
             assert outcome.created
             ids[doc.key] = outcome.article_id
