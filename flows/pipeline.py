@@ -142,7 +142,7 @@ async def _fetch_and_prepare(ctx: PollContext, outlet: Outlet, item: FeedItem, r
 
 async def _store_in_order(ctx: PollContext, outlet: Outlet, jobs: list, report: OutletReport) -> None:
     """Store in feed order while later pages are still fetched and prepared; whatever is ready
-    goes in one batch (one thread hop, one session), each article in its own transaction."""
+    goes in one batch (one thread hop, one session, one transaction: repo.store_articles)."""
     position = 0
     while position < len(jobs):
         batch = [await jobs[position]]

@@ -12,7 +12,7 @@ its words, NEAR becomes AND, title: looks in the whole article). Each candidate 
 checked by the real TopicMatcher, so phrases, NEAR/n, title: and clitics mean in
 search exactly what they mean in a topic.
 
-Rows are written in the article's own transaction (`index_article`, called by
+Rows are written in the transaction that stores the article (`index_article`, called by
 repo.store_article) and, for anything stored without it (older rows, a pruned body),
 by `sync_index`, which every search runs first: articles without a row are indexed then.
 """
