@@ -87,8 +87,9 @@ def store_article(session: Session, article: NewArticle, matches: Sequence, sign
 
 
 def store_articles(session: Session, items: Sequence[tuple], policies: Mapping[str, TopicPolicy]) -> list:
-    """store_article for several (article, matches, signature, derived) in one transaction: one
-    commit, a WAL flush on PostgreSQL, per batch instead of per article (4.1 -> 3.4 ms an article).
+    """store_article for several (article, matches, signature, derived) in one transaction: the
+    session's begin and commit (and PostgreSQL's WAL flush) once per batch, not per article
+    (measured 2.08 -> 1.48 ms an article on SQLite, 4.69 -> 3.38 ms on PostgreSQL).
 
     Returns an outcome or a RasidError per item: each article has its own savepoint, so one
     that fails (a corrupt stored signature) is rolled back alone. If the database fails
