@@ -11,8 +11,9 @@ first, with stories and story keys), a fresh process polls once into a fresh SQL
 database (migrated before the clock starts, as an installed rasid's is) and reports: wall
 time of the poll flow (after a warm-up flow, so the one-time start of Prefect's temporary
 server is not counted; it is reported apart), articles/s, raw `trafilatura.bare_extraction`
-articles/s on the same pages in the same process with its defaults (the issue's baseline)
-and in its fast mode (the mode rasid runs it in), both ratios, peak RSS of that process, and
+articles/s on the same pages in the same process with its defaults (the issue's baseline;
+timed before and after the poll and averaged, as this machine's speed drifts by tens of
+percent within minutes) and in its fast mode (the mode rasid runs it in), both ratios, peak RSS of that process, and
 (empty archive) milliseconds per article of the pure stages (`prepare`: extract, match,
 sign) and of storing, each alone, to show where the time goes. `cpu_s_during_poll` gives
 the CPU seconds each process spent during the poll (the poll's own process split into its
@@ -217,6 +218,8 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, dat
     asyncio.run(warm_up())
     prefect_start_s = time.perf_counter() - started
 
+    pages = [p.read_bytes() for p in sorted((replica / "bench").glob("a*.html"))]
+    raw_before_s = raw_trafilatura(pages)  # again after the poll: this machine's speed drifts
     profiler = _profiler() if profile else None
     cpu = CpuByProcess(os.getppid())
     started = time.perf_counter()
@@ -227,8 +230,8 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, dat
         profiler.stop()
         (state / "profile.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
     stored = summary.total("stored")
-    pages = [p.read_bytes() for p in sorted((replica / "bench").glob("a*.html"))]
-    raw_s = raw_trafilatura(pages)
+    raw_after_s = raw_trafilatura(pages)
+    raw_s = (raw_before_s + raw_after_s) / 2
     raw_fast_s = raw_trafilatura(pages, fast=True)  # the mode rasid runs it in (docs/extraction.md)
     stages = stage_costs(pages, settings) if archived == 0 else {}
     pipeline_rate, raw_rate = stored / poll_s, len(pages) / raw_s
@@ -236,6 +239,7 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, dat
             "errors": sum(len(r.errors) for r in summary.outlets), "archive_insert_s": round(archive_s, 2),
             "prefect_first_flow_s": round(prefect_start_s, 2), "poll_flow_s": round(poll_s, 2),
             "pipeline_articles_per_s": round(pipeline_rate, 1), "raw_trafilatura_s": round(raw_s, 2),
+            "raw_trafilatura_s_before_after": [round(raw_before_s, 2), round(raw_after_s, 2)],
             "raw_trafilatura_articles_per_s": round(raw_rate, 1),
             "pipeline_over_raw": round(pipeline_rate / raw_rate, 3),
             "raw_trafilatura_fast_articles_per_s": round(len(pages) / raw_fast_s, 1),

@@ -8,6 +8,7 @@ Workers come from a forkserver that imports the pipeline once, so starting them 
 fork, not an interpreter start, and never forks the poll's own threads (Prefect's). Each
 worker compiles the poll's topics once (its initializer). A small batch of pages is
 prepared in the poll's process: handing it to workers would cost more than it saves.
+Pages go to the workers in chunks (see `Preparer._dispatch`), each page's failure its own.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from flows.prepare import Prepared, prepare
 log = logging.getLogger("rasid.pipeline")
 
 POOL_MIN_PAGES = 8  # an outlet batch this large starts the pool (once per poll)
+MAX_CHUNK = 8  # pages handed to a worker in one call
 _worker: dict = {}  # in a worker process: the compiled matcher and the gazetteer
 
 
@@ -43,8 +45,17 @@ def _init_worker(topics, lists, gazetteer) -> None:
     _worker["gazetteer"] = gazetteer
 
 
-def _prepare_in_worker(outlet: Outlet, item: FeedItem, page: FetchResult) -> Prepared:
-    return prepare(_worker["matcher"], outlet, item, page, _worker["gazetteer"])
+def _prepare_in_worker(jobs: list[tuple[Outlet, FeedItem, FetchResult]]) -> list[tuple[bool, object]]:
+    """(True, Prepared) or (False, the exception) per page: one page's failure is its own."""
+    return [_outcome(prepare, _worker["matcher"], outlet, item, page, _worker["gazetteer"])
+            for outlet, item, page in jobs]
+
+
+def _outcome(function, *args) -> tuple[bool, object]:
+    try:
+        return True, function(*args)
+    except Exception as exc:  # noqa: BLE001 - handed to the page's own caller, which re-raises it
+        return False, exc
 
 
 _HIDING = threading.Lock()  # the swap below is not reentrant: one thread at a time
@@ -83,6 +94,9 @@ class Preparer:
         self.watch, self.matcher, self.processes = watch, matcher, processes
         self._pool: ProcessPoolExecutor | None = None
         self._starting = asyncio.Lock()
+        self._queued: list[tuple[tuple, asyncio.Future]] = []
+        self._chunks: set[asyncio.Task] = set()
+        self._in_flight = 0
 
     def wants_pool(self, pages: int) -> bool:
         return self.processes > 0 and (self._pool is not None or pages >= POOL_MIN_PAGES)
@@ -90,16 +104,54 @@ class Preparer:
     async def prepare(self, outlet: Outlet, item: FeedItem, page: FetchResult, pooled: bool) -> Prepared:
         if not pooled:
             return self._inline(outlet, item, page)
-        slim = replace(page, body=b"")  # the text is what extraction reads; do not pickle the bytes twice
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        # the text is what extraction reads; do not pickle the bytes twice
+        self._queued.append(((outlet, item, replace(page, body=b"")), future))
+        if len(self._queued) == 1:  # pages that arrive in this turn of the loop travel together
+            loop.call_soon(self._dispatch)
+        return await future
+
+    def _dispatch(self) -> None:
+        """The queued pages in chunks, one worker call each: a call costs the poll's process
+        ~1 ms (pickling, the executor's queue and threads, waking the loop) whatever it holds.
+        While every worker is busy with one chunk and has the next waiting, pages wait here
+        and leave together when one finishes: no page waits for a chunk while a worker idles."""
+        while self._queued and self._in_flight <= self.processes:
+            free = self.processes + 1 - self._in_flight
+            size = min(MAX_CHUNK, -(-len(self._queued) // free))
+            chunk, self._queued = self._queued[:size], self._queued[size:]
+            self._in_flight += 1
+            task = asyncio.ensure_future(self._run_chunk(chunk))
+            self._chunks.add(task)
+            task.add_done_callback(self._chunk_done)
+
+    def _chunk_done(self, task: asyncio.Task) -> None:
+        self._chunks.discard(task)
+        self._in_flight -= 1
+        self._dispatch()
+
+    async def _run_chunk(self, chunk: list) -> None:
+        jobs, futures = [job for job, _ in chunk], [future for _, future in chunk]
+        try:
+            outcomes = await self._in_workers(jobs)
+        except BaseException as exc:  # noqa: BLE001 - every page waiting on this chunk gets it
+            outcomes = [(False, exc)] * len(jobs)
+        for future, (ok, value) in zip(futures, outcomes):
+            if not future.done():  # its poll may have been cancelled meanwhile
+                future.set_result(value) if ok else future.set_exception(value)
+
+    async def _in_workers(self, jobs: list) -> list[tuple[bool, object]]:
         for _ in (1, 2):  # a dead worker fails every page in flight: each gets one more try
             pool = await self._running()
             if pool is None:  # workers cannot start here: the poll goes on in its own process
-                return self._inline(outlet, item, page)
+                return [_outcome(self._inline, *job) for job in jobs]
             try:
-                return await asyncio.wrap_future(pool.submit(_prepare_in_worker, outlet, item, slim))
+                return await asyncio.wrap_future(pool.submit(_prepare_in_worker, jobs))
             except BrokenProcessPool:
                 self._discard(pool)
-        raise PermanentError(f"{page.url}: the extraction worker died twice on this page")
+        return [(False, PermanentError(f"{page.url}: the extraction worker died twice on this page"))
+                for _, _, page in jobs]
 
     def _inline(self, outlet: Outlet, item: FeedItem, page: FetchResult) -> Prepared:
         return prepare(self.matcher, outlet, item, page, self.watch.gazetteer)

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from extractors.feeds import FeedItem
 from extractors.outlets import Outlet
+from extractors.errors import PermanentError
 from flows import prepare_pool
 from flows.demo import REPLAY_DIR
 from flows.fetch import FetchResult
@@ -110,3 +111,27 @@ def test_workers_that_cannot_start_leave_the_poll_in_its_own_process(demo_settin
     prepared = asyncio.run(_prepare_all(preparer, pooled=True))
     assert len(prepared) >= 15 and all(p.article.url for p in prepared)
     assert preparer.processes == 0 and "could not start" in caplog.text
+
+
+def test_a_page_that_fails_in_a_worker_fails_alone(demo_settings):
+    """Pages travel to the workers in chunks: a page refused there must not take its chunk with it."""
+    watch = load_watch(demo_settings)
+    preparer = Preparer(watch, watch.matcher(), processes=2)
+    outlet = Outlet(id="replay", name="replay", home="https://replay.example/")
+    pages = list(_pages())
+    huge = FetchResult(url="https://replay.example/huge", final_url="https://replay.example/huge", status=200,
+                       body=b"", content_type="text/html", encoding="utf-8", text="<p>x</p>" * 1_600_000,
+                       elapsed_s=0.0)
+    pages.insert(3, (FeedItem(url=huge.url), huge))
+
+    async def run():
+        return await asyncio.gather(*(preparer.prepare(outlet, item, page, True) for item, page in pages),
+                                    return_exceptions=True)
+
+    try:
+        results = asyncio.run(run())
+    finally:
+        preparer.close()
+    assert isinstance(results[3], PermanentError) and "refused" in str(results[3])
+    good = results[:3] + results[4:]
+    assert len(good) >= 15 and all(p.article.url == item.url for p, (item, _) in zip(good, pages[:3] + pages[4:]))
