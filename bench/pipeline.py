@@ -340,9 +340,17 @@ class CpuByProcess:
 
 
 def _emptied(database_url: str) -> str:
-    """The benchmark's PostgreSQL database with its public schema dropped and made again (every table lost)."""
+    """The benchmark's PostgreSQL database with its public schema dropped and made again (every table
+    lost); created first when the server does not have it (a new machine)."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
 
+    url = make_url(database_url)
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": url.database}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    server.dispose()
     engine = create_engine(database_url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
