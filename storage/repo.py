@@ -91,21 +91,19 @@ def store_articles(session: Session, items: Sequence[tuple], policies: Mapping[s
     session's begin and commit (and PostgreSQL's WAL flush) once per batch, not per article
     (measured 2.08 -> 1.48 ms an article on SQLite, 4.69 -> 3.38 ms on PostgreSQL).
 
-    Returns an outcome or a RasidError per item: each article has its own savepoint, so one
-    that fails (a corrupt stored signature) is rolled back alone. If the database fails
-    (busy, gone) or the commit does, every item comes back as a TransientError and none is
+    Returns an outcome or a RasidError per item: one that fails (a corrupt stored signature) is
+    rolled back alone (the batch is stored again, each article in a savepoint: `_store_alone`).
+    If the database fails (busy, gone) or the commit does, every item comes back as a TransientError and none is
     stored: the next poll fetches them again. Other errors roll everything back and propagate.
     """
-    outcomes: list = []
     try:
         _lock_writers(session)
-        for article, matches, signature, derived in items:
-            try:
-                with session.begin_nested():
-                    outcomes.append(_store(session, article, matches, signature, policies,
-                                           derived or derive(article.title, article.text, signature)))
-            except RasidError as exc:
-                outcomes.append(exc)
+        try:
+            outcomes = [_store_item(session, item, policies) for item in items]
+        except RasidError:  # rare: store the batch again, each article in a savepoint this time
+            session.rollback()
+            _lock_writers(session)
+            outcomes = [_store_alone(session, item, policies) for item in items]
         session.commit()
         return outcomes
     except OperationalError as exc:
@@ -116,6 +114,23 @@ def store_articles(session: Session, items: Sequence[tuple], policies: Mapping[s
     except Exception:
         session.rollback()
         raise
+
+
+def _store_item(session, item: tuple, policies) -> StoreOutcome:
+    article, matches, signature, derived = item
+    return _store(session, article, matches, signature, policies,
+                  derived or derive(article.title, article.text, signature))
+
+
+def _store_alone(session, item: tuple, policies) -> StoreOutcome | RasidError:
+    """One article in its own savepoint, so its failure rolls back only its own writes. A
+    savepoint costs two statements and SQLAlchemy's session bookkeeping (~0.3 ms an article
+    here), so a batch first goes without them and comes here only when one of its articles fails."""
+    try:
+        with session.begin_nested():
+            return _store_item(session, item, policies)
+    except RasidError as exc:
+        return exc
 
 
 def _store(session, article, matches, signature, policies, derived: Derived) -> StoreOutcome:
