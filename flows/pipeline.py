@@ -88,6 +88,8 @@ async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
     fresh = _newest(fresh, ctx.settings.max_articles_per_outlet)
     report.new = len(fresh)
     pooled = ctx.preparer.wants_pool(len(fresh))
+    if pooled:
+        ctx.preparer.start_soon()
     jobs = [asyncio.ensure_future(_fetch_and_prepare(ctx, outlet, item, report, pooled)) for item in fresh]
     try:
         await _store_in_order(ctx, outlet, jobs, report)
