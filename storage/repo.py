@@ -99,11 +99,13 @@ def store_articles(session: Session, items: Sequence[tuple], policies: Mapping[s
     try:
         _lock_writers(session)
         try:
-            outcomes = [_store_item(session, item, policies) for item in items]
+            archive = _ArchiveSize()
+            outcomes = [_store_item(session, item, policies, archive) for item in items]
         except RasidError:  # rare: store the batch again, each article in a savepoint this time
             session.rollback()
             _lock_writers(session)
-            outcomes = [_store_alone(session, item, policies) for item in items]
+            archive = _ArchiveSize()  # the rolled-back stories are gone
+            outcomes = [_store_alone(session, item, policies, archive) for item in items]
         session.commit()
         return outcomes
     except OperationalError as exc:
@@ -116,24 +118,47 @@ def store_articles(session: Session, items: Sequence[tuple], policies: Mapping[s
         raise
 
 
-def _store_item(session, item: tuple, policies) -> StoreOutcome:
+class _ArchiveSize:
+    """The number of stories (the highest story id), read once per batch: writers are serialized
+    for the whole transaction, so only the batch's own new stories change it."""
+
+    def __init__(self) -> None:
+        self._size: int | None = None
+
+    def read(self, session) -> int:
+        if self._size is None:
+            self._size = int(session.connection().execute(_ARCHIVE_SIZE).scalar() or 0)
+        return self._size
+
+    def grew(self, story_id: int) -> None:
+        if self._size is not None:
+            self._size = max(self._size, story_id)
+
+    def forget(self) -> None:
+        """Read it again next time (a savepoint rolled back stories of the batch)."""
+        self._size = None
+
+
+def _store_item(session, item: tuple, policies, archive: _ArchiveSize) -> StoreOutcome:
     article, matches, signature, derived = item
     return _store(session, article, matches, signature, policies,
-                  derived or derive(article.title, article.text, signature))
+                  derived or derive(article.title, article.text, signature), archive)
 
 
-def _store_alone(session, item: tuple, policies) -> StoreOutcome | RasidError:
+def _store_alone(session, item: tuple, policies, archive: _ArchiveSize) -> StoreOutcome | RasidError:
     """One article in its own savepoint, so its failure rolls back only its own writes. A
     savepoint costs two statements and SQLAlchemy's session bookkeeping (~0.3 ms an article
     here), so a batch first goes without them and comes here only when one of its articles fails."""
     try:
         with session.begin_nested():
-            return _store_item(session, item, policies)
+            return _store_item(session, item, policies, archive)
     except RasidError as exc:
+        archive.forget()
         return exc
 
 
-def _store(session, article, matches, signature, policies, derived: Derived) -> StoreOutcome:
+def _store(session, article, matches, signature, policies, derived: Derived,
+           archive: _ArchiveSize) -> StoreOutcome:
     values = {**article.__dict__, "published": as_utc(article.published),
               "signature": derived.signature_json, "fetched": utcnow()}
     row = session.connection().execute(insert_ignore("articles", tuple(values), returning="id"), values).first()
@@ -146,7 +171,7 @@ def _store(session, article, matches, signature, policies, derived: Derived) -> 
              "highlights": [list(h) for h in m.highlights]} for m in matches])
     search.index_article(session, article_id, derived.search_terms)
     when = as_utc(article.published) or utcnow()
-    story_id, new_story, members = _assign_story(session, article, article_id, signature, when)
+    story_id, new_story, members = _assign_story(session, article, article_id, signature, when, archive)
     update = None if new_story else _update_kind(signature, members)
     alerts = 0
     for m in matches:
@@ -167,22 +192,23 @@ def _story_reached(session, story_id: int, channel: str, article_id: int) -> boo
     return session.connection().execute(_REACHED, {"s": story_id, "c": channel, "a": article_id}).first() is not None
 
 
-def _assign_story(session, article, article_id, signature, when):
+def _assign_story(session, article, article_id, signature, when, archive: _ArchiveSize):
     candidates = _candidates(session, signature.keys, when)
     story_id = None
     if candidates:
-        doc_freq, n_docs = _key_frequencies(session, grouping.frequency_keys(signature, candidates))
+        doc_freq, n_docs = _key_frequencies(session, grouping.frequency_keys(signature, candidates), archive)
         story_id = grouping.choose_story(signature, candidates, doc_freq=doc_freq, n_docs=n_docs)
     members = [sig for sid, sig in candidates if sid == story_id]
     if story_id is None:
         row = {"title": article.title, "first_article_id": article_id, "published": when, "created": utcnow(),
                "members": 1, "outlets": [article.outlet_id]}
         story_id = session.connection().execute(insert_ignore("stories", tuple(row), returning="id"), row).scalar_one()
+        archive.grew(story_id)
         new_story = True
     else:
         _join_story(session, story_id, article.outlet_id)
         new_story = False
-    session.execute(text("UPDATE articles SET story_id = :s WHERE id = :a"), {"s": story_id, "a": article_id})
+    session.connection().execute(_SET_STORY, {"s": story_id, "a": article_id})
     _add_keys(session, story_id, signature.keys, when, new_story)
     return story_id, new_story, members
 
@@ -200,6 +226,7 @@ def _add_keys(session, story_id: int, keys: Sequence[str], when: datetime, new_s
         session.connection().execute(_COUNT_KEY, [{"key": key} for key in keys])
 
 
+_SET_STORY = text("UPDATE articles SET story_id = :s WHERE id = :a")
 _COUNT_KEY = text("INSERT INTO key_counts (key, stories) VALUES (:key, 1) "
                   "ON CONFLICT (key) DO UPDATE SET stories = key_counts.stories + 1")
 
@@ -218,17 +245,15 @@ _SET_OUTLETS = text("UPDATE stories SET outlets = :o WHERE id = :s").bindparams(
     bindparam("o", type_=Story.__table__.c.outlets.type))
 
 
-def _key_frequencies(session, keys: set[str]) -> tuple[dict[str, int], int]:
+def _key_frequencies(session, keys: set[str], archive: _ArchiveSize) -> tuple[dict[str, int], int]:
     """How many stories hold each key (rare shared terms weigh more): primary-key lookups in key_counts.
 
     The archive size is the highest story id: an index lookup, where count(*) would scan.
     """
     if not keys:
         return {}, 0
-    connection = session.connection()
-    rows = connection.execute(_KEY_COUNTS, {"keys": sorted(keys)}).all()
-    n_docs = connection.execute(_ARCHIVE_SIZE).scalar() or 0
-    return dict(rows), int(n_docs)
+    rows = session.connection().execute(_KEY_COUNTS, {"keys": sorted(keys)}).all()
+    return dict(rows), archive.read(session)
 
 
 def _candidates(session, keys: Sequence[str], when: datetime) -> list[tuple[int, object]]:
