@@ -13,7 +13,8 @@ time of the poll flow (after a warm-up flow, so the one-time start of Prefect's 
 server is not counted; it is reported apart), articles/s, raw `trafilatura.bare_extraction`
 articles/s on the same pages in the same process with its defaults (the issue's baseline;
 timed before and after the poll and averaged, as this machine's speed drifts by tens of
-percent within minutes) and in its fast mode (the mode rasid runs it in), both ratios, peak RSS of that process, and
+percent within minutes) and in its fast mode (the mode rasid runs it in), both ratios, peak
+RSS of that process, and
 (empty archive) milliseconds per article of the pure stages (`prepare`: extract, match,
 sign) and of storing, each alone, to show where the time goes. `cpu_s_during_poll` gives
 the CPU seconds each process spent during the poll (the poll's own process split into its

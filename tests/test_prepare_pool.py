@@ -8,9 +8,9 @@ import signal
 import pytest
 from sqlmodel import Session, select
 
+from extractors.errors import PermanentError
 from extractors.feeds import FeedItem
 from extractors.outlets import Outlet
-from extractors.errors import PermanentError
 from flows import prepare_pool
 from flows.demo import REPLAY_DIR
 from flows.fetch import FetchResult
