@@ -24,7 +24,12 @@ polls into a PostgreSQL database instead of a fresh SQLite file (every table in 
 dropped first); the per-stage costs stay on SQLite.
 
     uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--profile]
-                                    [--database-url URL]
+                                    [--database-url URL] [--trafilatura-only]
+
+`--trafilatura-only` measures the ceiling: the workers run trafilatura alone on each page
+and the poll stores copies of one analysis (bench/trafilatura_only.py), so the figure is
+what fetching, storing, grouping and Prefect leave when rasid's own analysis of a page
+costs nothing.
 
 Prints one JSON object.
 """
@@ -184,9 +189,13 @@ def stage_costs(pages: list[bytes], settings) -> dict:
     return {"prepare_ms": round(prepare_s / n * 1000, 2), "store_ms": round(store_s / n * 1000, 2)}
 
 
-def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, database_url: str | None = None) -> dict:
+def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, database_url: str | None = None,
+                 trafilatura_only: bool = False) -> dict:
     """Child process: archive, warm Prefect up, poll once, time it; raw trafilatura on the same pages."""
     from flows import prefect_env
+
+    if trafilatura_only:
+        _start_trafilatura_only_workers()
 
     prefect_env.apply(quiet=True)
     from prefect import flow
@@ -249,6 +258,7 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, dat
                                "raw_trafilatura": round(raw_s / len(pages) * 1000, 2), **stages},
             "cpu_s_during_poll": cpu_s,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            **({"workers_run": "trafilatura only (bench/trafilatura_only.py)"} if trafilatura_only else {}),
             **({"profile": str(state / "profile.txt")} if profile else {})}
 
 
@@ -360,6 +370,22 @@ def _emptied(database_url: str) -> str:
     return database_url
 
 
+def _start_trafilatura_only_workers() -> None:
+    """The workers' forkserver, started before the poll does, with bench/trafilatura_only.py
+    loaded after the pipeline: the poll finds it running and forks its workers from it."""
+    import multiprocessing.forkserver
+
+    from flows import prepare_pool
+
+    # the forkserver is a fresh interpreter that does not inherit sys.path (3.11): the module
+    # must be found through PYTHONPATH, after the repository (bench/storage.py shadows storage/)
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "bench"), os.environ.get("PYTHONPATH", "")])
+    multiprocessing.get_context("forkserver").set_forkserver_preload(
+        ["flows.prepare_pool", "trafilatura", "trafilatura_only"])
+    with prepare_pool._main_hidden():
+        multiprocessing.forkserver.ensure_running()
+
+
 def _profiler():
     from pyinstrument import Profiler
 
@@ -375,6 +401,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile per scenario")
     parser.add_argument("--database-url", help="poll into this PostgreSQL database instead of a fresh SQLite "
                         "file; EVERY TABLE IN IT IS DROPPED (e.g. postgresql+psycopg://postgres@127.0.0.1/rasid_bench)")
+    parser.add_argument("--trafilatura-only", action="store_true",
+                        help="the ceiling: workers run trafilatura alone and store copies (bench/trafilatura_only.py)")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--scenario", nargs=3, metavar=("REPLICA", "URL", "ARCHIVED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -382,7 +410,8 @@ def main() -> None:
         return serve_replica(args.serve)
     if args.scenario:
         replica, url, archived = args.scenario
-        print(json.dumps(run_scenario(Path(replica), url, int(archived), args.profile, args.database_url)))
+        print(json.dumps(run_scenario(Path(replica), url, int(archived), args.profile, args.database_url,
+                                      args.trafilatura_only)))
         return None
     replica = Path(tempfile.mkdtemp(prefix="rasid-bench-replica-"))
     build_replica(replica, args.articles)
@@ -395,6 +424,7 @@ def main() -> None:
             command = [sys.executable, __file__, "--scenario", str(replica), base_url, str(archived)]
             command += ["--profile"] if args.profile else []
             command += ["--database-url", args.database_url] if args.database_url else []
+            command += ["--trafilatura-only"] if args.trafilatura_only else []
             out = subprocess.run(command, capture_output=True, text=True,
                                  env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING"}, check=False)
             if out.returncode != 0:
