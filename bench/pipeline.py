@@ -240,6 +240,8 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, dat
         profiler.stop()
         (state / "profile.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
     stored = summary.total("stored")
+    if trafilatura_only:
+        _check_copies(engine)
     raw_after_s = raw_trafilatura(pages)
     raw_s = (raw_before_s + raw_after_s) / 2
     raw_fast_s = raw_trafilatura(pages, fast=True)  # the mode rasid runs it in (docs/extraction.md)
@@ -384,6 +386,18 @@ def _start_trafilatura_only_workers() -> None:
         ["flows.prepare_pool", "trafilatura", "trafilatura_only"])
     with prepare_pool._main_hidden():
         multiprocessing.forkserver.ensure_running()
+
+
+def _check_copies(engine) -> None:
+    """Fail the run if the workers did not load the module: the forkserver skips a preload it
+    cannot import without a word, and the figure would then be a real poll's under the wrong name."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        analyses = conn.execute(text("SELECT count(DISTINCT content_hash) FROM articles")).scalar_one()
+    if analyses > 8:  # one per worker (each stores copies of its first page), a few inline pages at most
+        raise SystemExit(f"--trafilatura-only: {analyses} distinct analyses stored, so the extraction workers "
+                         "did not load bench/trafilatura_only.py")
 
 
 def _profiler():
