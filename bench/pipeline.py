@@ -381,7 +381,8 @@ def _start_trafilatura_only_workers() -> None:
 
     # the forkserver is a fresh interpreter that does not inherit sys.path (3.11): the module
     # must be found through PYTHONPATH, after the repository (bench/storage.py shadows storage/)
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "bench"), os.environ.get("PYTHONPATH", "")])
+    inherited = [entry for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "bench"), *inherited])
     multiprocessing.get_context("forkserver").set_forkserver_preload(
         ["flows.prepare_pool", "trafilatura", "trafilatura_only"])
     with prepare_pool._main_hidden():
