@@ -7,24 +7,29 @@ in a real poll. A replay server in its own process serves them on 127.0.0.1 (no 
 keeping connections open as real outlets do.
 
 For each archive size (0, 1k, 100k articles already stored: synthetic rows bulk-inserted
-first, with stories and story keys), a fresh process polls once into a fresh SQLite
-database (migrated before the clock starts, as an installed rasid's is) and reports: wall
-time of the poll flow (after a warm-up flow, so the one-time start of Prefect's temporary
-server is not counted; it is reported apart), articles/s, raw `trafilatura.bare_extraction`
+first, with stories and story keys), a fresh process polls into a fresh SQLite database
+(migrated before the clock starts, as an installed rasid's is) and reports: wall time of
+the poll flow (after a warm-up flow, so the one-time start of Prefect's temporary server is
+not counted; it is reported apart), articles/s, raw `trafilatura.bare_extraction`
 articles/s on the same pages in the same process with its defaults (the issue's baseline;
-timed before and after the poll and averaged, as this machine's speed drifts by tens of
+timed before and after the polls and averaged, as this machine's speed drifts by tens of
 percent within minutes) and in its fast mode (the mode rasid runs it in), both ratios, peak
-RSS of that process, and
-(empty archive) milliseconds per article of the pure stages (`prepare`: extract, match,
-sign) and of storing, each alone, to show where the time goes. `cpu_s_during_poll` gives
-the CPU seconds each process spent during the poll (the poll's own process split into its
-event loop, its storing threads and the rest; the extraction workers; Prefect's server; the
-replay server; PostgreSQL's processes), which tells which side bounds it. `--database-url`
-polls into a PostgreSQL database instead of a fresh SQLite file (every table in it is
-dropped first); the per-stage costs stay on SQLite.
+RSS of that process, and (empty archive) milliseconds per article of the pure stages
+(`prepare`: extract, match, sign) and of storing, each alone, to show where the time goes.
+`cpu_s_during_poll` gives the CPU seconds each process spent during the poll (the poll's
+own process split into its event loop, its storing threads and the rest; the extraction
+workers; Prefect's server; the replay server; PostgreSQL's processes), which tells which
+side bounds it. `--database-url` polls into a PostgreSQL database instead of a fresh SQLite
+file (every table in it is dropped first); the per-stage costs stay on SQLite.
 
-    uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--profile]
-                                    [--database-url URL] [--trafilatura-only]
+The top-level figures are the first poll's: a fresh process, as a cron-started `rasid poll`
+runs, which also starts the extraction workers' forkserver (the pipeline's imports). With
+`--polls N` (default 2) the same process then polls N-1 more times, each time other outlets
+with as many new articles, into the same database: `later_polls` gives their figures, which
+are what `rasid serve` gets once running (imports done, forkserver up, Prefect warm).
+
+    uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--polls 2]
+                                    [--profile] [--database-url URL] [--trafilatura-only]
 
 `--trafilatura-only` measures the ceiling: the workers run trafilatura alone on each page
 and the poll stores copies of one analysis (bench/trafilatura_only.py), so the figure is
@@ -74,19 +79,21 @@ def _varied(page: bytes, copy: int) -> bytes:
     return text.encode("utf-8")
 
 
-def build_replica(directory: Path, n_articles: int) -> list[bytes]:
-    """Write pages, feeds, a manifest (flows.local_servers format) and an outlets file; returns the pages."""
+def build_replica(directory: Path, n_articles: int, polls: int = 1) -> list[bytes]:
+    """Write pages, feeds, a manifest (flows.local_servers format), an outlets file and `polls.json`
+    (the outlet ids of each poll: every poll has its own outlets and `n_articles` new pages); returns
+    the first poll's pages."""
     originals = article_pages()
     wave = directory / "bench"
     wave.mkdir(parents=True)
-    resources, items, pages = [], {k: [] for k in range(OUTLETS)}, []
+    resources, items, pages = [], {k: [] for k in range(OUTLETS * polls)}, []
     now = datetime.now(timezone.utc)
-    for i in range(n_articles):
+    for i in range(n_articles * polls):
         page = _varied(originals[i % len(originals)], i)
         pages.append(page)
         name = f"a{i}.html"
         (wave / name).write_bytes(page)
-        k = i % OUTLETS
+        k = i // n_articles * OUTLETS + i % OUTLETS
         url = f"https://bench{k}.example/article/{i}"
         resources.append({"url": url, "file": name, "content_type": "text/html; charset=utf-8"})
         items[k].append((url, now - timedelta(minutes=i)))
@@ -105,7 +112,10 @@ def build_replica(directory: Path, n_articles: int) -> list[bytes]:
     (wave / "manifest.yaml").write_text(yaml.safe_dump({"resources": resources}), encoding="utf-8")
     (directory / "outlets.yaml").write_text(yaml.safe_dump({"outlets": outlets}, allow_unicode=True),
                                             encoding="utf-8")
-    return pages
+    (directory / "polls.json").write_text(json.dumps(
+        {"articles": n_articles, "outlets": [[o["id"] for o in outlets[p * OUTLETS:(p + 1) * OUTLETS]]
+                                             for p in range(polls)]}), encoding="utf-8")
+    return pages[:n_articles]
 
 
 def serve_replica(directory: Path) -> None:
@@ -228,27 +238,25 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, dat
     asyncio.run(warm_up())
     prefect_start_s = time.perf_counter() - started
 
-    pages = [p.read_bytes() for p in sorted((replica / "bench").glob("a*.html"))]
-    raw_before_s = raw_trafilatura(pages)  # again after the poll: this machine's speed drifts
+    plan = json.loads((replica / "polls.json").read_text(encoding="utf-8"))
+    pages = [(replica / "bench" / f"a{i}.html").read_bytes() for i in range(plan["articles"])]  # the first poll's
+    raw_before_s = raw_trafilatura(pages)  # again after the polls: this machine's speed drifts
     profiler = _profiler() if profile else None
-    cpu = CpuByProcess(os.getppid())
-    started = time.perf_counter()
-    summary = asyncio.run(poll_flow(settings))
-    poll_s = time.perf_counter() - started
-    cpu_s = cpu.stop()
+    polls = [_timed_poll(poll_flow, settings, outlet_ids) for outlet_ids in plan["outlets"]]
     if profiler:
         profiler.stop()
         (state / "profile.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
+    (summary, poll_s, cpu_s), later = polls[0], polls[1:]
     stored = summary.total("stored")
     if trafilatura_only:
-        _check_copies(engine)
+        _check_copies(engine, len(polls))
     raw_after_s = raw_trafilatura(pages)
     raw_s = (raw_before_s + raw_after_s) / 2
     raw_fast_s = raw_trafilatura(pages, fast=True)  # the mode rasid runs it in (docs/extraction.md)
     stages = stage_costs(pages, settings) if archived == 0 else {}
     pipeline_rate, raw_rate = stored / poll_s, len(pages) / raw_s
     return {"archived": archived, "articles": len(pages), "stored": stored,
-            "errors": sum(len(r.errors) for r in summary.outlets), "archive_insert_s": round(archive_s, 2),
+            "errors": sum(len(r.errors) for polled, _, _ in polls for r in polled.outlets), "archive_insert_s": round(archive_s, 2),
             "prefect_first_flow_s": round(prefect_start_s, 2), "poll_flow_s": round(poll_s, 2),
             "pipeline_articles_per_s": round(pipeline_rate, 1), "raw_trafilatura_s": round(raw_s, 2),
             "raw_trafilatura_s_before_after": [round(raw_before_s, 2), round(raw_after_s, 2)],
@@ -259,9 +267,24 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, dat
             "per_article_ms": {"poll_flow": round(poll_s / max(stored, 1) * 1000, 2),
                                "raw_trafilatura": round(raw_s / len(pages) * 1000, 2), **stages},
             "cpu_s_during_poll": cpu_s,
+            "later_polls": [{"stored": later_summary.total("stored"), "poll_flow_s": round(later_s, 2),
+                             "articles_per_s": round(later_summary.total("stored") / later_s, 1),
+                             "over_raw": round(later_summary.total("stored") / later_s / raw_rate, 3),
+                             "over_raw_fast": round(later_summary.total("stored") / later_s * raw_fast_s / len(pages),
+                                                    3),
+                             "cpu_s_during_poll": later_cpu_s} for later_summary, later_s, later_cpu_s in later],
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             **({"workers_run": "trafilatura only (bench/trafilatura_only.py)"} if trafilatura_only else {}),
             **({"profile": str(state / "profile.txt")} if profile else {})}
+
+
+def _timed_poll(poll_flow, settings, outlet_ids: list[str]) -> tuple[object, float, dict]:
+    """One poll of these outlets: its summary, wall seconds and CPU seconds by process."""
+    cpu = CpuByProcess(os.getppid())
+    started = time.perf_counter()
+    summary = asyncio.run(poll_flow(settings, outlet_ids))
+    poll_s = time.perf_counter() - started
+    return summary, poll_s, cpu.stop()
 
 
 class CpuByProcess:
@@ -389,14 +412,14 @@ def _start_trafilatura_only_workers() -> None:
         multiprocessing.forkserver.ensure_running()
 
 
-def _check_copies(engine) -> None:
+def _check_copies(engine, polls: int) -> None:
     """Fail the run if the workers did not load the module: the forkserver skips a preload it
     cannot import without a word, and the figure would then be a real poll's under the wrong name."""
     from sqlalchemy import text
 
     with engine.connect() as conn:
         analyses = conn.execute(text("SELECT count(DISTINCT content_hash) FROM articles")).scalar_one()
-    if analyses > 8:  # one per worker (each stores copies of its first page), a few inline pages at most
+    if analyses > 8 * polls:  # one per worker and poll (copies of its first page), a few inline pages at most
         raise SystemExit(f"--trafilatura-only: {analyses} distinct analyses stored, so the extraction workers "
                          "did not load bench/trafilatura_only.py")
 
@@ -413,6 +436,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--archived", default="0,1000,100000", help="comma-separated archive sizes")
+    parser.add_argument("--polls", type=int, default=2, help="polls per scenario, one after another in one "
+                        "process, each of new articles: the first as a fresh `rasid poll`, the later ones as "
+                        "`rasid serve` runs them")
     parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile per scenario")
     parser.add_argument("--database-url", help="poll into this PostgreSQL database instead of a fresh SQLite "
                         "file; EVERY TABLE IN IT IS DROPPED (e.g. postgresql+psycopg://postgres@127.0.0.1/rasid_bench)")
@@ -429,7 +455,7 @@ def main() -> None:
                                       args.trafilatura_only)))
         return None
     replica = Path(tempfile.mkdtemp(prefix="rasid-bench-replica-"))
-    build_replica(replica, args.articles)
+    build_replica(replica, args.articles, args.polls)
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(replica)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     try:
@@ -448,7 +474,7 @@ def main() -> None:
     finally:
         server.stdin.close()
         server.wait(timeout=30)
-    print(json.dumps({"articles_per_poll": args.articles, "source_pages": len(article_pages()),
+    print(json.dumps({"articles_per_poll": args.articles, "polls": args.polls, "source_pages": len(article_pages()),
                       "cpus": os.cpu_count(), "scenarios": results}, indent=2))
     return None
 
