@@ -15,7 +15,8 @@ articles/s on the same pages in the same process with its defaults (the issue's 
 timed before and after the polls and averaged, as this machine's speed drifts by tens of
 percent within minutes) and in its fast mode (the mode rasid runs it in), both ratios, peak
 RSS of that process, and (empty archive) milliseconds per article of the pure stages
-(`prepare`: extract, match, sign) and of storing, each alone, to show where the time goes.
+(`prepare`: extract, match, sign) and of storing, each alone, to show where the time goes,
+and of `prepare` in the poll's extraction workers alone (no fetching, storing or Prefect).
 `cpu_s_during_poll` gives the CPU seconds each process spent during the poll (the poll's
 own process split into its event loop, its storing threads and the rest; the extraction
 workers; Prefect's server; the replay server; PostgreSQL's processes), which tells which
@@ -187,6 +188,7 @@ def stage_costs(pages: list[bytes], settings) -> dict:
         prepared.append(prepare(matcher, outlet, FeedItem(url=url, title=None, published=None, summary=None),
                                 result, watch.gazetteer))
     prepare_s = time.perf_counter() - started
+    in_workers_s = asyncio.run(_prepare_in_workers(watch, matcher, outlet, pages, settings.prepare_processes))
     engine = init_db(settings.model_copy(update={"state_dir": Path(tempfile.mkdtemp(prefix="rasid-stage-")),
                                                  "database_url": None}))  # always a fresh SQLite file
     started = time.perf_counter()
@@ -196,7 +198,32 @@ def stage_costs(pages: list[bytes], settings) -> dict:
                                           for p in prepared[first:first + STORE_BATCH]], policies)
     store_s = time.perf_counter() - started
     n = len(pages)
-    return {"prepare_ms": round(prepare_s / n * 1000, 2), "store_ms": round(store_s / n * 1000, 2)}
+    return {"prepare_ms": round(prepare_s / n * 1000, 2), "store_ms": round(store_s / n * 1000, 2),
+            "prepare_in_workers_ms": round(in_workers_s / (n - 1) * 1000, 2)}
+
+
+async def _prepare_in_workers(watch, matcher, outlet, pages: list[bytes], processes: int) -> float:
+    """Seconds for the poll's extraction workers alone (all of them, as a poll runs them) to
+    prepare the pages after the first (which starts them): the most a poll could reach on this
+    machine if fetching and storing cost nothing."""
+    from extractors.feeds import FeedItem
+    from flows.fetch import FetchResult
+    from flows.prepare_pool import Preparer
+
+    jobs = []
+    for i, page in enumerate(pages):
+        url = f"https://workers.example/article/{i}"
+        jobs.append((FeedItem(url=url), FetchResult(url=url, final_url=url, status=200, body=b"",
+                                                    content_type="text/html", encoding="utf-8",
+                                                    text=page.decode("utf-8"), elapsed_s=0.0)))
+    preparer = Preparer(watch, matcher, processes)
+    try:
+        await preparer.prepare(outlet, *jobs[0], pooled=True)
+        started = time.perf_counter()
+        await asyncio.gather(*(preparer.prepare(outlet, item, result, pooled=True) for item, result in jobs[1:]))
+        return time.perf_counter() - started
+    finally:
+        preparer.close()
 
 
 def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, database_url: str | None = None,
