@@ -283,7 +283,8 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, dat
     stages = stage_costs(pages, settings) if archived == 0 else {}
     pipeline_rate, raw_rate = stored / poll_s, len(pages) / raw_s
     return {"archived": archived, "articles": len(pages), "stored": stored,
-            "errors": sum(len(r.errors) for polled, _, _ in polls for r in polled.outlets), "archive_insert_s": round(archive_s, 2),
+            "errors": sum(len(r.errors) for polled, _, _ in polls for r in polled.outlets),
+            "archive_insert_s": round(archive_s, 2),
             "prefect_first_flow_s": round(prefect_start_s, 2), "poll_flow_s": round(poll_s, 2),
             "pipeline_articles_per_s": round(pipeline_rate, 1), "raw_trafilatura_s": round(raw_s, 2),
             "raw_trafilatura_s_before_after": [round(raw_before_s, 2), round(raw_after_s, 2)],
@@ -294,15 +295,17 @@ def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, dat
             "per_article_ms": {"poll_flow": round(poll_s / max(stored, 1) * 1000, 2),
                                "raw_trafilatura": round(raw_s / len(pages) * 1000, 2), **stages},
             "cpu_s_during_poll": cpu_s,
-            "later_polls": [{"stored": later_summary.total("stored"), "poll_flow_s": round(later_s, 2),
-                             "articles_per_s": round(later_summary.total("stored") / later_s, 1),
-                             "over_raw": round(later_summary.total("stored") / later_s / raw_rate, 3),
-                             "over_raw_fast": round(later_summary.total("stored") / later_s * raw_fast_s / len(pages),
-                                                    3),
-                             "cpu_s_during_poll": later_cpu_s} for later_summary, later_s, later_cpu_s in later],
+            "later_polls": [_later_poll(*poll, raw_rate, len(pages) / raw_fast_s) for poll in later],
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             **({"workers_run": "trafilatura only (bench/trafilatura_only.py)"} if trafilatura_only else {}),
             **({"profile": str(state / "profile.txt")} if profile else {})}
+
+
+def _later_poll(summary, poll_s: float, cpu_s: dict, raw_rate: float, raw_fast_rate: float) -> dict:
+    rate = summary.total("stored") / poll_s
+    return {"stored": summary.total("stored"), "poll_flow_s": round(poll_s, 2), "articles_per_s": round(rate, 1),
+            "over_raw": round(rate / raw_rate, 3), "over_raw_fast": round(rate / raw_fast_rate, 3),
+            "cpu_s_during_poll": cpu_s}
 
 
 def _timed_poll(poll_flow, settings, outlet_ids: list[str]) -> tuple[object, float, dict]:
@@ -475,6 +478,8 @@ def main() -> None:
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--scenario", nargs=3, metavar=("REPLICA", "URL", "ARCHIVED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.polls < 1:
+        parser.error("--polls must be at least 1")
     if args.serve:
         return serve_replica(args.serve)
     if args.scenario:
@@ -502,8 +507,8 @@ def main() -> None:
     finally:
         server.stdin.close()
         server.wait(timeout=30)
-    print(json.dumps({"articles_per_poll": args.articles, "polls": args.polls, "source_pages": len(article_pages()),
-                      "cpus": os.cpu_count(), "scenarios": results}, indent=2))
+    print(json.dumps({"articles_per_poll": args.articles, "polls": args.polls,
+                      "source_pages": len(article_pages()), "cpus": os.cpu_count(), "scenarios": results}, indent=2))
     return None
 
 
