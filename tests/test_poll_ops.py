@@ -166,3 +166,32 @@ def test_logfmt_and_json_lines():
     data = json.loads(JsonFormatter().format(record))
     assert data["outlet"] == "erem" and data["url"] == "https://x.example/a?b=1"
     assert data["error"] == "transient: timed out" and data["level"] == "WARNING"
+
+
+def test_runs_lists_each_poll_with_its_counts_as_a_table_and_as_json(demo_settings, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from flows.poll import poll_flow
+
+    summary = asyncio.run(poll_flow(demo_settings, ["erem", "alaraby"]))
+    monkeypatch.setenv("RASID_STATE_DIR", str(demo_settings.state_dir))
+    monkeypatch.delenv("RASID_DATABASE_URL", raising=False)
+    runner = CliRunner()
+
+    listed = runner.invoke(app, ["runs", "--json"])
+    assert listed.exit_code == 0, listed.output
+    [run] = json.loads(listed.stdout)
+    assert run["status"] == "completed" and run["finished"] >= run["started"]
+    assert run["flow_run_id"], "the Prefect flow run it was, to find it in the dashboard"
+    assert {o: c["stored"] for o, c in run["outlets"].items()} == {
+        r.outlet_id: r.stored for r in summary.outlets} and summary.total("stored") > 0
+    assert run["alerts_sent"] == len(summary.relay.sent) and run["crashed"] is None
+
+    shown = runner.invoke(app, ["runs"], env={"COLUMNS": "160"})
+    assert shown.exit_code == 0, shown.output
+    assert "erem" in shown.stdout and "alaraby" in shown.stdout
+    assert shown.stdout.count("completed") == 1, "a run's own columns once, not on every outlet's row"
+    assert runner.invoke(app, ["runs", "--limit", "0"]).exit_code == 2

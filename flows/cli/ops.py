@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
@@ -31,11 +32,12 @@ def db_upgrade(config: Optional[Path] = ConfigOption) -> None:
 
 
 @app.command()
-def runs(config: Optional[Path] = ConfigOption, limit: int = typer.Option(10, help="How many recent runs.")) -> None:
+def runs(config: Optional[Path] = ConfigOption, limit: int = typer.Option(10, min=1, help="How many recent runs."),
+         as_json: bool = typer.Option(False, "--json", help="Print a JSON list of the runs, newest first.")) -> None:
     """List recent poll runs with their counts per outlet.
 
     Status: running, completed, or crashed (marked by the next poll when the process that ran it died; that poll
-    also stored what the crashed one left).
+    also stored what the crashed one left). With --json each run also gives its Prefect flow run id.
     """
     from sqlmodel import Session, select
 
@@ -46,15 +48,34 @@ def runs(config: Optional[Path] = ConfigOption, limit: int = typer.Option(10, he
         engine = init_db(settings_from(config))
         with Session(engine) as session:
             rows = session.exec(select(PollRun).order_by(PollRun.id.desc()).limit(limit)).all()
-    table = Table("run", "started (UTC)", "status", "outlet", "discovered", "fetched", "stored", "matched",
-                  "alerts", "failed")
+    if as_json:
+        print(json.dumps([_run_dict(run) for run in rows], ensure_ascii=False, indent=2))
+        return
+    table = Table("run", "started (UTC)", "status", "outlet", *_RUN_COUNTS)
     for run in rows:
-        per_outlet = run.counts.get("outlets", {}) or {"-": {}}
-        for outlet_id, c in per_outlet.items():
-            table.add_row(str(run.id), f"{run.started:%Y-%m-%d %H:%M}", run.status, outlet_id,
-                          *(str(c.get(k, "")) for k in ("discovered", "fetched", "stored", "matched", "alerts",
-                                                        "failed")))
+        first = [str(run.id), f"{run.started:%Y-%m-%d %H:%M}", run.status]
+        for outlet_id, c in (run.counts.get("outlets") or {"-": {}}).items():
+            table.add_row(*first, outlet_id, *(str(c.get(k, "")) for k in _RUN_COUNTS))
+            first = [""] * len(first)  # a run's own columns once, on its first outlet's row
     console.print(table)
+
+
+_RUN_COUNTS = ("discovered", "fetched", "stored", "matched", "alerts", "failed")
+
+
+def _run_dict(run) -> dict:
+    counts = run.counts or {}
+    return {"id": run.id, "started": _iso(run.started), "finished": _iso(run.finished), "status": run.status,
+            "flow_run_id": run.flow_run_id, "outlets": counts.get("outlets", {}),
+            "alerts_sent": counts.get("sent"), "alerts_to_retry": counts.get("retried"),
+            "alerts_failed": counts.get("failed_alerts"), "config_errors": counts.get("config_errors", []),
+            "crashed": counts.get("crashed")}
+
+
+def _iso(moment) -> str | None:
+    from storage.repo import as_utc
+
+    return as_utc(moment).isoformat() if moment else None
 
 
 @alerts_app.command("list")
