@@ -77,6 +77,29 @@ def test_after_max_attempts_alert_is_failed_and_listed(engine):
     assert len(failed) == 1 and "not configured" in failed[0][0].last_error
 
 
+def test_alerts_list_json_gives_each_alerts_state_and_article(tmp_path, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    monkeypatch.setenv("RASID_STATE_DIR", str(tmp_path))
+    monkeypatch.delenv("RASID_DATABASE_URL", raising=False)
+    engine = init_db(f"sqlite:///{tmp_path / 'rasid.db'}")
+    _seed_alert(engine, channel="nowhere")
+    with Session(engine) as session:
+        relay(session, Channels({}), VIEW)  # an unconfigured channel: the delivery fails and is retried later
+    listed = CliRunner().invoke(app, ["alerts", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    [alert] = json.loads(listed.stdout)
+    assert alert["status"] == "pending" and alert["attempts"] == 1 and "not configured" in alert["last_error"]
+    assert alert["next_attempt"] > alert["created"], "the retry waits for its backoff"
+    assert alert["article"]["url"] == "https://baghdadtoday.news/1" and alert["topic"] == "militia-attacks"
+    failed_only = CliRunner().invoke(app, ["alerts", "list", "--failed", "--json"])
+    assert failed_only.exit_code == 0 and json.loads(failed_only.stdout) == []
+
+
 def test_channel_secret_never_reaches_logs_or_errors(engine, caplog):
     canary = "CANARYTOKEN93817"
     _seed_alert(engine)

@@ -81,7 +81,9 @@ def _iso(moment) -> str | None:
 @alerts_app.command("list")
 def alerts_list(config: Optional[Path] = ConfigOption,
                 failed: bool = typer.Option(False, "--failed", help="Only alerts that gave up after retries."),
-                limit: int = typer.Option(20, help="How many recent alerts.")) -> None:
+                limit: int = typer.Option(20, min=1, help="How many recent alerts."),
+                as_json: bool = typer.Option(False, "--json", help="Print a JSON list of the alerts, newest first.")
+                ) -> None:
     """Recent alerts with their delivery state (pending, sent, failed) and last error."""
     from sqlmodel import Session
 
@@ -92,11 +94,22 @@ def alerts_list(config: Optional[Path] = ConfigOption,
         engine = init_db(settings_from(config))
         with Session(engine) as session:
             rows = outbox.recent_alerts(session, status="failed" if failed else None, limit=limit)
+    if as_json:
+        print(json.dumps([_alert_dict(alert, article) for alert, article in rows], ensure_ascii=False, indent=2))
+        return
     table = Table("id", "topic", "channel", "kind", "status", "attempts", "title", "last error")
     for alert, article in rows:
         table.add_row(str(alert.id), alert.topic_id, alert.channel, alert.kind, alert.status, str(alert.attempts),
                       article.title[:60], (alert.last_error or "")[:60])
     console.print(table)
+
+
+def _alert_dict(alert, article) -> dict:
+    return {"id": alert.id, "topic": alert.topic_id, "channel": alert.channel, "kind": alert.kind,
+            "status": alert.status, "attempts": alert.attempts, "created": _iso(alert.created),
+            "next_attempt": _iso(alert.next_attempt) if alert.status == "pending" else None,
+            "sent_at": _iso(alert.sent_at), "last_error": alert.last_error, "story_id": alert.story_id,
+            "article": {"id": article.id, "title": article.title, "url": article.url, "outlet": article.outlet_id}}
 
 
 @app.command()
