@@ -23,11 +23,12 @@ workers; Prefect's server; the replay server; PostgreSQL's processes), which tel
 side bounds it. `--database-url` polls into a PostgreSQL database instead of a fresh SQLite
 file (every table in it is dropped first); the per-stage costs stay on SQLite.
 
-The top-level figures are the first poll's: a fresh process, as a cron-started `rasid poll`
-runs, which also starts the extraction workers' forkserver (the pipeline's imports). With
-`--polls N` (default 2) the same process then polls N-1 more times, each time other outlets
-with as many new articles, into the same database: `later_polls` gives their figures, which
-are what `rasid serve` gets once running (imports done, forkserver up, Prefect warm).
+The top-level figures are the first poll's: a fresh process, as every poll is (`rasid poll` is
+one process; `rasid serve` and Prefect workers start a subprocess per run), which also starts
+the extraction workers' forkserver (the pipeline's imports). With `--polls N` (default 2) the
+same process then polls N-1 more times, each time other outlets with as many new articles,
+into the same database: `later_polls` gives their figures, a diagnostic of what a poll costs
+without the process's one-time costs (imports done, forkserver up, Prefect's client warm).
 
     uv run python bench/pipeline.py [--articles 600] [--archived 0,1000,100000] [--polls 2]
                                     [--profile] [--database-url URL] [--trafilatura-only]
@@ -468,8 +469,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--archived", default="0,1000,100000", help="comma-separated archive sizes")
     parser.add_argument("--polls", type=int, default=2, help="polls per scenario, one after another in one "
-                        "process, each of new articles: the first as a fresh `rasid poll`, the later ones as "
-                        "`rasid serve` runs them")
+                        "process, each of new articles: the first pays the process's one-time costs as every "
+                        "real poll does, the later ones show what is left without them")
     parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile per scenario")
     parser.add_argument("--database-url", help="poll into this PostgreSQL database instead of a fresh SQLite "
                         "file; EVERY TABLE IN IT IS DROPPED (e.g. postgresql+psycopg://postgres@127.0.0.1/rasid_bench)")
