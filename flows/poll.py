@@ -15,15 +15,17 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
-from extractors.errors import PermanentError, TransientError
+from extractors.errors import PermanentError
 from flows import progress
+
+# digest_scheduled and relay_scheduled: deployments made before they moved still name them here
+from flows.alert_flows import digest_scheduled, relay_scheduled, relay_task, settings_for, transient_only  # noqa: F401
 from flows.fetch import Fetcher
 from flows.logging_setup import error_fields, logfmt
 from flows.outlet_slots import OutletBusy, ensure_limits, outlet_slot
 from flows.pipeline import OutletReport, PollContext, poll_outlet
 from flows.prepare_pool import Preparer
-from flows.digest import deliver_digest
-from flows.relay import RelayReport, deliver_due
+from flows.relay import RelayReport
 from flows.settings import Settings
 from flows.stuck_runs import owner, reap_stuck_runs
 from flows.watch import Watch, load_watch
@@ -40,14 +42,6 @@ class PollSummary:
 
     def total(self, name: str) -> int:
         return sum(getattr(r, name) for r in self.outlets)
-
-
-def transient_only(task, task_run, state) -> bool:
-    """Retry what may pass by itself (network, a database restarting); never a PermanentError or a bug."""
-    from sqlalchemy.exc import OperationalError
-
-    error = state.result(raise_on_failure=False, _sync=True)  # sync: Prefect calls this from its event loop
-    return isinstance(error, (TransientError, OperationalError))
 
 
 @task(name="poll-outlet", task_run_name="poll-{outlet.id}", cache_policy=NO_CACHE,
@@ -70,12 +64,6 @@ async def poll_outlet_task(ctx: PollContext, outlet) -> OutletReport:
     counts = {k: v for k, v in report.counts().items() if k not in ("outlet_id", "errors")}
     logger.info("%s", logfmt("outlet polled", outlet=outlet.id, **counts))
     return report
-
-
-@task(name="relay-alerts", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[10, 60],
-      retry_condition_fn=transient_only)
-async def relay_task(settings: Settings, watch: Watch) -> RelayReport:
-    return await asyncio.to_thread(deliver_due, settings, watch)
 
 
 def policies_of(watch: Watch, settings: Settings) -> dict[str, repo.TopicPolicy]:
@@ -188,37 +176,10 @@ async def _publish(summary: PollSummary) -> None:
     await create_markdown_artifact(key="poll-summary", markdown="\n".join(lines), description="Poll summary")
 
 
-def _settings_for(config_file: str | None) -> Settings:
-    from pathlib import Path
-
-    from flows.settings import load_settings
-
-    return load_settings(Path(config_file) if config_file else None)
-
-
 @flow(name="poll-scheduled")
 async def poll_scheduled(config_file: str | None = None, outlet_ids: list[str] | None = None,
                          only_due: bool = True) -> dict:
     """Entry point for schedules and deployments: settings come from the file and the environment;
     by default only outlets whose adaptive interval has passed are polled."""
-    summary = await poll_flow(_settings_for(config_file), outlet_ids, only_due, exclusive=True)
+    summary = await poll_flow(settings_for(config_file), outlet_ids, only_due, exclusive=True)
     return {r.outlet_id: r.counts() for r in summary.outlets}
-
-
-@flow(name="relay")
-async def relay_scheduled(config_file: str | None = None) -> dict:
-    """Deliver due alerts (retries whose backoff has passed) on its own schedule."""
-    settings = _settings_for(config_file)
-    report = await relay_task(settings, load_watch(settings))
-    return {"sent": len(report.sent), "retried": report.retried, "failed": report.failed}
-
-
-@flow(name="digest")
-async def digest_scheduled(config_file: str | None = None) -> dict:
-    """Send the digest of follow-ups and digest-policy topics, one message per channel."""
-    return (await digest_task(_settings_for(config_file))).__dict__
-
-
-@task(name="send-digest", cache_policy=NO_CACHE)
-async def digest_task(settings: Settings):
-    return await asyncio.to_thread(deliver_digest, settings)

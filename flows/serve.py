@@ -34,7 +34,8 @@ def deployments(settings: Settings, config_file: str | None, interval_seconds: i
     """
     from prefect.schedules import Interval
 
-    from flows.poll import digest_scheduled, poll_scheduled, relay_scheduled
+    from flows.alert_flows import digest_scheduled, relay_scheduled
+    from flows.poll import poll_scheduled
 
     params = {"config_file": config_file}
     first = datetime.now(timezone.utc) + timedelta(seconds=FIRST_RUN_AFTER_S)

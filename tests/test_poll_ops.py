@@ -195,3 +195,25 @@ def test_runs_lists_each_poll_with_its_counts_as_a_table_and_as_json(demo_settin
     assert "erem" in shown.stdout and "alaraby" in shown.stdout
     assert shown.stdout.count("completed") == 1, "a run's own columns once, not on every outlet's row"
     assert runner.invoke(app, ["runs", "--limit", "0"]).exit_code == 2
+
+
+def test_scheduled_relay_and_digest_runs_do_not_import_the_extraction_pipeline():
+    """Every scheduled run is a new subprocess that imports its flow's module, and the relay runs
+    every minute: its entrypoint (deploy/prefect.yaml and `rasid serve` alike) must stay light."""
+    import json
+
+    from flows.serve import deployments
+    from flows.settings import load_settings
+
+    root = REPLAY_DIR.parents[1]
+    from_file = yaml.safe_load((root / "deploy" / "prefect.yaml").read_text(encoding="utf-8"))["deployments"]
+    served = deployments(load_settings(None), None)
+    entrypoints = [d["entrypoint"] for d in from_file if d["name"] in ("relay", "digest")]
+    entrypoints += [d.entrypoint for d in served if d.name.startswith(("relay", "digest"))]
+    modules = {entrypoint.split(":")[0].removesuffix(".py").replace("/", ".") for entrypoint in entrypoints}
+    assert len(entrypoints) == 4 and modules == {"flows.alert_flows"}, entrypoints
+    heavy = ["trafilatura", "flows.pipeline", "flows.fetch", "flows.prepare_pool", "lxml"]
+    probe = (f"import importlib, json, sys; importlib.import_module({modules.pop()!r}); "
+             f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))")
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True)
+    assert json.loads(loaded.stdout) == []
