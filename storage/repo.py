@@ -94,7 +94,8 @@ def store_articles(session: Session, items: Sequence[tuple], policies: Mapping[s
     Returns an outcome or a RasidError per item: one that fails (a corrupt stored signature) is
     rolled back alone (the batch is stored again, each article in a savepoint: `_store_alone`).
     If the database fails (busy, gone) or the commit does, every item comes back as a
-    TransientError and none is stored: the next poll fetches them again. Other errors roll everything back and propagate.
+    TransientError and none is stored: the next poll fetches them again. Other errors roll
+    everything back and propagate.
     """
     try:
         _lock_writers(session)
