@@ -28,8 +28,17 @@ import numpy as np  # noqa: E402
 
 from extractors import grouping  # noqa: E402
 from extractors.entities import parse_gazetteer  # noqa: E402
-from extractors.grouping_eval import (as_fetched, best_threshold, group_by_score, group_with, load_eval,  # noqa: E402
-                                      pair_scores, stream_order, tfidf_scorer, trigram_scorer)
+from extractors.grouping_eval import (  # noqa: E402
+    as_fetched,
+    best_threshold,
+    group_by_score,
+    group_with,
+    load_eval,
+    pair_scores,
+    stream_order,
+    tfidf_scorer,
+    trigram_scorer,
+)
 from extractors.minhash import jaccard  # noqa: E402
 from extractors.story_features import FEATURES, features  # noqa: E402
 from extractors.story_signature import story_signature  # noqa: E402

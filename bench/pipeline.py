@@ -82,7 +82,7 @@ def _varied(page: bytes, copy: int) -> bytes:
 
 
 def build_replica(directory: Path, n_articles: int, polls: int = 1) -> list[bytes]:
-    """Write pages, feeds, a manifest (flows.local_servers format), an outlets file and `polls.json`
+    """Write pages, feeds, a manifest (flows.replay.servers format), an outlets file and `polls.json`
     (the outlet ids of each poll: every poll has its own outlets and `n_articles` new pages); returns
     the first poll's pages."""
     originals = article_pages()
@@ -122,7 +122,7 @@ def build_replica(directory: Path, n_articles: int, polls: int = 1) -> list[byte
 
 def serve_replica(directory: Path) -> None:
     """Child process: serve the replica until stdin closes; prints the base URL first."""
-    from flows.local_servers import ReplayServer
+    from flows.replay.servers import ReplayServer
 
     server = ReplayServer(directory, "bench", keep_alive=True)  # outlets keep connections open
     print(server.base_url, flush=True)
@@ -171,11 +171,11 @@ def stage_costs(pages: list[bytes], settings) -> dict:
 
     from extractors.feeds import FeedItem
     from extractors.outlets import Outlet
-    from flows.fetch import FetchResult
-    from flows.pipeline import STORE_BATCH
-    from flows.prepare import prepare
+    from flows.fetch.client import FetchResult
+    from flows.pipeline.outlet import STORE_BATCH
+    from flows.pipeline.prepare import prepare
+    from flows.pipeline.watch import load_watch
     from flows.poll import policies_of
-    from flows.watch import load_watch
     from storage import repo
     from storage.db import init_db
 
@@ -208,8 +208,8 @@ async def _prepare_in_workers(watch, matcher, outlet, pages: list[bytes], proces
     prepare the pages after the first (which starts them): the most a poll could reach on this
     machine if fetching and storing cost nothing."""
     from extractors.feeds import FeedItem
-    from flows.fetch import FetchResult
-    from flows.prepare_pool import Preparer
+    from flows.fetch.client import FetchResult
+    from flows.pipeline.prepare_pool import Preparer
 
     jobs = []
     for i, page in enumerate(pages):
@@ -230,7 +230,7 @@ async def _prepare_in_workers(watch, matcher, outlet, pages: list[bytes], proces
 def run_scenario(replica: Path, base_url: str, archived: int, profile: bool, database_url: str | None = None,
                  trafilatura_only: bool = False) -> dict:
     """Child process: archive, warm Prefect up, poll once, time it; raw trafilatura on the same pages."""
-    from flows import prefect_env
+    from flows.ops import prefect_env
 
     if trafilatura_only:
         _start_trafilatura_only_workers()
@@ -438,7 +438,7 @@ def _start_trafilatura_only_workers() -> None:
     inherited = [entry for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
     os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "bench"), *inherited])
     multiprocessing.get_context("forkserver").set_forkserver_preload(
-        ["flows.prepare_pool", "trafilatura", "trafilatura_only"])
+        ["flows.pipeline.prepare_pool", "trafilatura", "trafilatura_only"])
     with prepare_pool._main_hidden():
         multiprocessing.forkserver.ensure_running()
 

@@ -26,11 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from extractors.outlets import Outlet  # noqa: E402
-from flows.discover import discover_outlet  # noqa: E402
-from flows.fetch import Fetcher  # noqa: E402
-from flows.settings import FetchSettings  # noqa: E402
 from hostile_server import HostileServer, outlet_routes  # noqa: E402
+
+from extractors.outlets import Outlet  # noqa: E402
+from flows.fetch.client import Fetcher  # noqa: E402
+from flows.pipeline.discover import discover_outlet  # noqa: E402
+from flows.settings import FetchSettings  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "pages"
 

@@ -33,10 +33,10 @@ def main() -> None:
     from extractors.charset import decode_html
     from extractors.feeds import FeedItem
     from extractors.outlets import Outlet
-    from flows.fetch_result import FetchResult
-    from flows.prepare import prepare
+    from flows.fetch.result import FetchResult
+    from flows.pipeline.prepare import prepare
+    from flows.pipeline.watch import load_watch
     from flows.settings import load_settings
-    from flows.watch import load_watch
 
     watch = load_watch(load_settings(None, state_dir=Path(tempfile.mkdtemp(prefix="rasid-prepare-"))))
     matcher, outlet = watch.matcher(), Outlet(id="bench", name="bench", home="")

@@ -58,10 +58,10 @@ def load_docs() -> list[dict]:
 
 def make_articles(count: int, seed: int = 7):
     """(NewArticle, matches, signature) per article, prepared outside the timed part."""
-    from flows.settings import Settings
-    from flows.topic_files import load_topics_dir
-    from flows.watch import load_gazetteer, load_lists
     from extractors.matcher import TopicMatcher
+    from flows.pipeline.topic_files import load_topics_dir
+    from flows.pipeline.watch import load_gazetteer, load_lists
+    from flows.settings import Settings
 
     settings = Settings()
     lists = load_lists(settings.lists_file)

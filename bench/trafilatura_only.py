@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from lxml import html
 
-import flows.prepare_pool as pool
+import flows.pipeline.prepare_pool as pool
 from extractors.article_text import _trafilatura_text
 
 _real_prepare = pool.prepare

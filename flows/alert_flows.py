@@ -14,10 +14,10 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.errors import TransientError
-from flows.digest import deliver_digest
-from flows.relay import RelayReport, deliver_due
+from flows.alerts.digest import deliver_digest
+from flows.alerts.relay import RelayReport, deliver_due
+from flows.pipeline.watch import Watch, load_watch
 from flows.settings import Settings
-from flows.watch import Watch, load_watch
 
 
 def transient_only(task, task_run, state) -> bool:

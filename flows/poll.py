@@ -16,19 +16,19 @@ from prefect.cache_policies import NO_CACHE
 from sqlmodel import Session
 
 from extractors.errors import PermanentError
-from flows import progress
 
 # digest_scheduled and relay_scheduled: deployments made before they moved still name them here
 from flows.alert_flows import digest_scheduled, relay_scheduled, relay_task, settings_for, transient_only  # noqa: F401
-from flows.fetch import Fetcher
-from flows.logging_setup import error_fields, logfmt
-from flows.outlet_slots import OutletBusy, ensure_limits, outlet_slot
-from flows.pipeline import OutletReport, PollContext, poll_outlet
-from flows.prepare_pool import Preparer
-from flows.relay import RelayReport
+from flows.alerts.relay import RelayReport
+from flows.fetch.client import Fetcher
+from flows.ops.logging_setup import error_fields, logfmt
+from flows.ops.stuck_runs import owner, reap_stuck_runs
+from flows.pipeline import progress
+from flows.pipeline.outlet import OutletReport, PollContext, poll_outlet
+from flows.pipeline.outlet_slots import OutletBusy, ensure_limits, outlet_slot
+from flows.pipeline.prepare_pool import Preparer
+from flows.pipeline.watch import Watch, load_watch
 from flows.settings import Settings
-from flows.stuck_runs import owner, reap_stuck_runs
-from flows.watch import Watch, load_watch
 from storage import repo
 from storage.db import init_db
 from storage.models import PollRun, utcnow
@@ -47,7 +47,7 @@ class PollSummary:
 @task(name="poll-outlet", task_run_name="poll-{outlet.id}", cache_policy=NO_CACHE,
       retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=transient_only)
 async def poll_outlet_task(ctx: PollContext, outlet) -> OutletReport:
-    """One run per outlet at a time (flows/outlet_slots.py); transient errors raise so Prefect retries
+    """One run per outlet at a time (flows/pipeline/outlet_slots.py); transient errors raise so Prefect retries
     them, permanent ones fail only this outlet."""
     logger = get_run_logger()
     try:
@@ -117,7 +117,7 @@ def _due(engine, outlets: list) -> list:
 
 def _warn_operators(settings: Settings, watch: Watch, summary: PollSummary) -> None:
     """An outlet that went dark in this poll is reported to the operators once (not every poll)."""
-    from flows.relay import Channels, notify_operators
+    from flows.alerts.relay import Channels, notify_operators
 
     names = {o.id: o.name for o in watch.outlets}
     dark = [r for r in summary.outlets if r.turned_dark]

@@ -63,8 +63,8 @@ def prepared_docs(docs=DOCS) -> list[tuple]:
     from extractors.grouping import story_signature
     from extractors.matcher import TopicMatcher
     from extractors.topics import Topic
+    from flows.pipeline.watch import load_gazetteer
     from flows.settings import SEEDS_DIR
-    from flows.watch import load_gazetteer
     from storage.repo import NewArticle
 
     gazetteer = load_gazetteer(SEEDS_DIR / "gazetteer.yaml")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import prefect_env
+from flows.ops import prefect_env
 
 prefect_env.apply(quiet=True)
 
@@ -29,8 +29,8 @@ def prefect_harness():
 
 @pytest.fixture
 def replay():
-    from flows.demo import REPLAY_DIR
-    from flows.local_servers import ReplayServer
+    from flows.replay.demo import REPLAY_DIR
+    from flows.replay.servers import ReplayServer
 
     server = ReplayServer(REPLAY_DIR, "wave1")
     yield server
@@ -39,7 +39,7 @@ def replay():
 
 @pytest.fixture
 def sink():
-    from flows.local_servers import AlertSink
+    from flows.replay.servers import AlertSink
 
     server = AlertSink()
     yield server
@@ -49,7 +49,7 @@ def sink():
 @pytest.fixture
 def demo_settings(tmp_path, replay, sink):
     """Settings that poll the replica into a fresh SQLite file and deliver to the sink."""
-    from flows.demo import demo_settings as make
+    from flows.replay.demo import demo_settings as make
 
     return make(tmp_path / "state", replay, sink)
 

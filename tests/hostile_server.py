@@ -282,7 +282,7 @@ class HostileServer(ThreadingHTTPServer):
         return self.base_url + path
 
     def __enter__(self) -> "HostileServer":
-        from flows.robots import clear_robots_cache
+        from flows.fetch.robots import clear_robots_cache
 
         clear_robots_cache()  # this port may have served another robots.txt earlier in the run
         self._thread.start()

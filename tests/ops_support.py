@@ -9,7 +9,7 @@ from typing import Callable, TypeVar
 
 import yaml
 
-from flows.demo import REPLAY_DIR
+from flows.replay.demo import REPLAY_DIR
 
 T = TypeVar("T")
 

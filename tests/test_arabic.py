@@ -80,7 +80,8 @@ def test_ordinary_words_keep_their_letters_as_their_norm():
     assert [t.norm for t in tokenize("سيارة ساعة")] == ["سياره", "ساعه"]
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 ALPHABET = ("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإىةئؤ" "یکە" "\u064b\u064e\u064f\u0650\u0651\u0652\u0640\u200c"
             "٠١٢٣٤٥٦٧٨٩" "abcXYZ.-'* «»“”\n" "ﻻ")

@@ -340,9 +340,9 @@ def test_trafilatura_leaves_the_tree_it_is_handed_intact():
     tree before cleaning it. A trafilatura upgrade that stops copying fails here."""
     from lxml import etree
     from lxml import html as lxml_html
+    from trafilatura import bare_extraction
 
     from extractors.article_text import TRAFILATURA_SETTINGS
-    from trafilatura import bare_extraction
 
     replay = Path(__file__).resolve().parents[1] / "seeds" / "replay"
     pages = sorted(replay.rglob("*.html"))

@@ -13,10 +13,11 @@ import pytest
 import yaml
 from sqlmodel import Session, select
 
-from flows.demo import REPLAY_DIR, demo_settings as make_settings
-from flows.local_servers import ReplayServer
+from flows.pipeline.workers import count_duplicates, start_polls, wait_all
+from flows.replay.demo import REPLAY_DIR
+from flows.replay.demo import demo_settings as make_settings
+from flows.replay.servers import ReplayServer
 from flows.settings import write_settings_file
-from flows.workers import count_duplicates, start_polls, wait_all
 from storage.db import init_db
 from storage.models import Alert, Article
 

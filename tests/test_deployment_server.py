@@ -15,15 +15,15 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
-
-from flows.demo import REPLAY_DIR
-from flows.local_prefect import LocalServer, prefect_executable
-from flows.settings import load_settings
 from ops_support import free_port, wait_until
+from sqlmodel import Session, select
+from test_serve import WAVE1
+
+from flows.ops.local_prefect import LocalServer, prefect_executable
+from flows.replay.demo import REPLAY_DIR
+from flows.settings import load_settings
 from storage.db import init_db
 from storage.models import Article, PollRun
-from test_serve import WAVE1
 
 ROOT = Path(__file__).resolve().parents[1]
 POOL = "rasid"  # the work pool deploy/prefect.yaml names
@@ -67,7 +67,7 @@ async def _trigger_poll(api_url: str):
 
 
 async def _zombie_automations(api_url: str):
-    from flows.zombies import NAME
+    from flows.ops.zombies import NAME
 
     async with _client(api_url) as client:
         return await client.read_automations_by_name(name=NAME)

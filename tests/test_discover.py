@@ -4,13 +4,13 @@ import asyncio
 import json
 
 import pytest
+from hostile_server import HostileServer, LoopbackOnlyBackend, gzip_bomb
 
 from extractors.outlets import Outlet
-from flows.autodiscover import propose_outlet
-from flows.discover import Discovery, SourceState, discover_outlet
-from flows.fetch import Fetcher
+from flows.fetch.client import Fetcher
+from flows.pipeline.autodiscover import propose_outlet
+from flows.pipeline.discover import Discovery, SourceState, discover_outlet
 from flows.settings import FetchSettings
-from hostile_server import HostileServer, LoopbackOnlyBackend, gzip_bomb
 
 SETTINGS = FetchSettings(allow_networks=["127.0.0.1/32"], per_host_delay_s=0, retries=0, timeout_s=1.0,
                          max_bytes=2_000_000)
@@ -131,7 +131,7 @@ def test_each_source_gets_a_report_with_a_diagnosis(server):
 def test_poll_interval_follows_the_publishing_rate():
     from datetime import datetime, timedelta, timezone
 
-    from flows.discover import is_stale, poll_interval_minutes
+    from flows.pipeline.discover import is_stale, poll_interval_minutes
 
     now = datetime(2024, 5, 20, 12, tzinfo=timezone.utc)
     hourly = [now - timedelta(hours=h) for h in range(24 * 7)]
@@ -142,7 +142,7 @@ def test_poll_interval_follows_the_publishing_rate():
     naive = [now.replace(tzinfo=None) - timedelta(hours=1)] * 7 * 24
     assert poll_interval_minutes(naive, now) == pytest.approx(60, rel=0.01)
     assert is_stale(now - timedelta(days=3), now, timedelta(hours=1))
-    from flows.discover import turned_dark
+    from flows.pipeline.discover import turned_dark
 
     failures, crossings = 0.0, []
     for failed_share in (1, 1, 1, 1, 0, 1, 1):  # the lead's rule: 0.5 * before + share of sources failed

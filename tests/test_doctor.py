@@ -7,12 +7,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from ops_support import free_port, replay_settings_file
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.doctor import check_database, check_prefect, run_checks
+from flows.ops.doctor import check_database, check_prefect, run_checks
 from flows.settings import load_settings
-from ops_support import free_port, replay_settings_file
 from storage.db import init_db
 
 runner = CliRunner()

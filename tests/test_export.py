@@ -7,9 +7,9 @@ import io
 import json
 from datetime import timedelta
 
+from archive_data import DOCS, NOW, Doc, archive, db_url, store_docs  # noqa: F401 - archive, db_url are fixtures
 from typer.testing import CliRunner
 
-from archive_data import DOCS, NOW, archive, store_docs, Doc, db_url  # noqa: F401 - archive, db_url are fixtures
 from flows.cli import app
 from storage.db import open_db
 from storage.export import CSV_COLUMNS, iter_export, write_csv, write_jsonl

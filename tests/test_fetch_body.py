@@ -6,8 +6,8 @@ import zlib
 
 import pytest
 
-from flows.fetch_body import parse_encodings, read_bounded
-from flows.fetch_errors import BadEncoding, BodyTooLarge, TruncatedBody
+from flows.fetch.body import parse_encodings, read_bounded
+from flows.fetch.errors import BadEncoding, BodyTooLarge, TruncatedBody
 
 TEXT = "انسحاب قوات التحالف ".encode() * 2000
 

@@ -4,10 +4,10 @@ import json
 
 import pytest
 import yaml
+from hostile_server import HostileServer
 from typer.testing import CliRunner
 
 from flows.cli import app
-from hostile_server import HostileServer
 
 ENV = {"RASID_FETCH__ALLOW_NETWORKS": "127.0.0.1/32", "RASID_FETCH__PER_HOST_DELAY_S": "0",
        "RASID_FETCH__RETRIES": "0", "RASID_FETCH__TIMEOUT_S": "1"}

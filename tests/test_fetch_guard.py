@@ -4,12 +4,12 @@ import asyncio
 import ipaddress
 
 import pytest
-
-from flows.fetch import Fetcher
-from flows.fetch_errors import AddressRefused, PermanentFetchError
-from flows.fetch_guard import GuardedBackend, check_address, parse_networks, resolve_checked
-from flows.settings import FetchSettings
 from hostile_server import HostileServer, LoopbackOnlyBackend
+
+from flows.fetch.client import Fetcher
+from flows.fetch.errors import AddressRefused, PermanentFetchError
+from flows.fetch.guard import GuardedBackend, check_address, parse_networks, resolve_checked
+from flows.settings import FetchSettings
 
 REFUSED = [
     "127.0.0.1", "127.1.2.3", "::1", "0.0.0.0", "::", "10.0.0.1", "172.16.5.4", "192.168.1.1", "100.64.0.1",

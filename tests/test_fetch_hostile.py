@@ -4,13 +4,22 @@ import asyncio
 import tracemalloc
 
 import pytest
-
-from flows.fetch import Fetcher, FetchResult
-from flows.fetch_errors import (AddressRefused, BadEncoding, BodyTooLarge, FetchError, FetchTimeout,
-                                PermanentFetchError, RobotsDisallowed, TooManyRedirects, TransientFetchError,
-                                TruncatedBody)
-from flows.settings import FetchSettings
 from hostile_server import ARABIC_HTML, HostileServer, LoopbackOnlyBackend, gzip_bomb
+
+from flows.fetch.client import Fetcher, FetchResult
+from flows.fetch.errors import (
+    AddressRefused,
+    BadEncoding,
+    BodyTooLarge,
+    FetchError,
+    FetchTimeout,
+    PermanentFetchError,
+    RobotsDisallowed,
+    TooManyRedirects,
+    TransientFetchError,
+    TruncatedBody,
+)
+from flows.settings import FetchSettings
 
 FAST = dict(allow_networks=["127.0.0.1/32"], per_host_delay_s=0, retries=0, backoff_s=0, timeout_s=1.0,
             max_bytes=2_000_000)

@@ -3,11 +3,11 @@
 import asyncio
 
 import pytest
-
-from flows.fetch import Fetcher
-from flows.fetch_errors import RobotsDisallowed
-from flows.settings import FetchSettings
 from hostile_server import HostileServer, LoopbackOnlyBackend
+
+from flows.fetch.client import Fetcher
+from flows.fetch.errors import RobotsDisallowed
+from flows.settings import FetchSettings
 
 FAST = dict(allow_networks=["127.0.0.1/32"], per_host_delay_s=0, retries=0, timeout_s=5.0)
 
@@ -79,7 +79,7 @@ def test_conditional_get_turns_an_unchanged_feed_into_a_304(server):
 @pytest.mark.parametrize("status,fetched", [(503, False), (404, True), (403, True)])
 def test_robots_errors_follow_rfc_9309(status, fetched):
     """5xx robots.txt: assume disallow-all for now (transient, not retried); 4xx: no restrictions."""
-    from flows.fetch_errors import RobotsUnavailable
+    from flows.fetch.errors import RobotsUnavailable
 
     robots = {"/robots.txt": lambda h, q: h.reply(status, b"", "text/plain")}
     with HostileServer(extra=robots) as server:

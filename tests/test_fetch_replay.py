@@ -3,11 +3,11 @@
 import asyncio
 
 import pytest
-
-from flows.fetch import Fetcher
-from flows.fetch_errors import AddressRefused
-from flows.settings import FetchSettings
 from hostile_server import HostileServer, LoopbackOnlyBackend
+
+from flows.fetch.client import Fetcher
+from flows.fetch.errors import AddressRefused
+from flows.settings import FetchSettings
 
 PAGE = "<html><body><p>مقال</p></body></html>".encode()
 
@@ -50,7 +50,7 @@ def test_redirects_stay_in_the_original_url_space(replica):
 
 
 def test_robots_of_the_replayed_site_apply(replica):
-    from flows.fetch_errors import RobotsDisallowed
+    from flows.fetch.errors import RobotsDisallowed
 
     with pytest.raises(RobotsDisallowed):
         replay_get(replica, "https://www.example.com/hidden/x")
@@ -64,7 +64,7 @@ def test_the_guard_judges_the_replay_server_address(replica):
 def test_the_recorded_outlets_replay(replay):
     """The lead's replay server and wave data: every outlet's first feed answers through replay mode."""
     from extractors.outlets import parse_outlets
-    from flows.demo import REPLAY_DIR
+    from flows.replay.demo import REPLAY_DIR
 
     outlets = parse_outlets((REPLAY_DIR / "outlets.yaml").read_text(encoding="utf-8"))
     settings = FetchSettings(allow_networks=["127.0.0.1/32"], per_host_delay_s=0, retries=0, replay_url=replay.base_url)
@@ -81,8 +81,8 @@ def test_the_recorded_outlets_replay(replay):
 def test_a_keep_alive_replica_serves_many_outlets_at_once_over_kept_connections():
     """The benchmark's replay server answers HTTP/1.1 and keeps connections open; each outlet's
     host gets its own connection pool behind the one server address, and every page arrives whole."""
-    from flows.local_servers import ReplayServer, load_wave
-    from flows.demo import REPLAY_DIR
+    from flows.replay.demo import REPLAY_DIR
+    from flows.replay.servers import ReplayServer, load_wave
 
     server = ReplayServer(REPLAY_DIR, "wave1", keep_alive=True)
     pages = {url: r for url, r in load_wave(REPLAY_DIR, "wave1").items() if r.content_type.startswith("text/html")}

@@ -10,8 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.entities import parse_gazetteer
-from extractors.grouping import (SAME_STORY_THRESHOLD, StoryGrouper, StorySignature, added_content, choose_story,
-                                 frequency_keys, same_story, story_signature)
+from extractors.grouping import (
+    SAME_STORY_THRESHOLD,
+    StoryGrouper,
+    StorySignature,
+    added_content,
+    choose_story,
+    frequency_keys,
+    same_story,
+    story_signature,
+)
 from extractors.minhash import BANDS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,8 +16,17 @@ import pytest
 from typer.testing import CliRunner
 
 from extractors.entities import parse_gazetteer
-from extractors.grouping_eval import (as_fetched, group_by_score, group_with, load_eval, pair_scores, stream_order,
-                                      tfidf_scorer, trigram_scorer, update_decisions)
+from extractors.grouping_eval import (
+    as_fetched,
+    group_by_score,
+    group_with,
+    load_eval,
+    pair_scores,
+    stream_order,
+    tfidf_scorer,
+    trigram_scorer,
+    update_decisions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

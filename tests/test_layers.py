@@ -30,7 +30,7 @@ def test_storage_does_not_import_flows_or_prefect():
 
 def test_extraction_workers_import_no_database_http_or_prefect():
     """Every large poll starts a forkserver that imports this; each of those libraries costs it ~0.3-2 s."""
-    code = ("import sys, flows.prepare_pool, extractors.matcher\n"
+    code = ("import sys, flows.pipeline.prepare_pool, extractors.matcher\n"
             "print(','.join(m for m in ('prefect', 'httpx', 'sqlmodel', 'sqlalchemy', 'apprise', 'scipy')"
             " if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -146,7 +146,8 @@ def test_snippet_prefers_the_sentence_where_near_terms_meet_over_context_words()
     assert found.snippet == "قرر التحالف انسحاب قواته."
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 WORDS = st.sampled_from(["التحالف", "للتحالف", "انسحاب", "وانسحبت", "القوات", "الأمريكية", "قاعدة", "عين",
                          "الأسد", "هجوم", "coalition", "withdraws", "U.S.", "forces", "٢٠٢٥", "،", ".", "\n", "«", "»"])

@@ -1,6 +1,6 @@
 """Alert messages: right-to-left rendering and escaping of outlet-provided strings."""
 
-from flows.messages import LRI, PDI, RLM, AlertView, Renderer, bidi
+from flows.alerts.messages import LRI, PDI, RLM, AlertView, Renderer, bidi
 
 
 def _view(**kw):

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from sqlmodel import Session
 
-from flows.demo import REPLAY_DIR
+from flows.replay.demo import REPLAY_DIR
 from storage.db import init_db
 from storage.models import OutletState
 
@@ -62,8 +62,8 @@ def test_scheduled_polls_skip_outlets_that_are_not_due(two_outlets, replay):
 
 
 def test_pages_that_yield_no_text_diagnose_a_layout_change(tmp_path, sink):
-    from flows.demo import demo_settings as make
-    from flows.local_servers import ReplayServer
+    from flows.replay.demo import demo_settings as make
+    from flows.replay.servers import ReplayServer
 
     wave = tmp_path / "replay" / "w"
     wave.mkdir(parents=True)

@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from flows.demo import REPLAY_DIR
+from flows.replay.demo import REPLAY_DIR
 from storage.db import init_db
 from storage.models import Alert, Article, KeyCount, Match, Story, StoryKey
 
@@ -113,7 +113,7 @@ def test_bad_topic_file_and_broken_outlet_do_not_stop_the_poll(demo_settings, tm
 
 
 def test_copy_of_known_story_goes_to_the_digest_once(demo_settings, replay, sink):
-    from flows.digest import deliver_digest
+    from flows.alerts.digest import deliver_digest
 
     _poll(demo_settings)
     first_digest = deliver_digest(demo_settings)

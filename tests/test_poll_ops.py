@@ -15,9 +15,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from extractors.errors import ConfigError, PermanentError, TransientError
-from flows.demo import REPLAY_DIR
-from flows.outlet_slots import ensure_limits, limit_name, outlet_slot
-from flows.stuck_runs import death_reason
+from flows.ops.stuck_runs import death_reason
+from flows.pipeline.outlet_slots import ensure_limits, limit_name, outlet_slot
+from flows.replay.demo import REPLAY_DIR
 from storage.db import init_db
 from storage.models import Alert, Article, PollRun, utcnow
 
@@ -117,7 +117,7 @@ def test_a_second_run_waits_for_the_outlet_then_fetches_no_article_twice(demo_se
 
 
 def test_progress_reports_outlets_pages_and_matches(demo_settings):
-    from flows import progress
+    from flows.pipeline import progress
     from flows.poll import poll_flow
 
     seen = []
@@ -158,7 +158,7 @@ def test_logfmt_and_json_lines():
     import json
     import logging
 
-    from flows.logging_setup import JsonFormatter, error_fields, logfmt
+    from flows.ops.logging_setup import JsonFormatter, error_fields, logfmt
 
     line = logfmt("failed", outlet="erem", **error_fields("https://x.example/a?b=1: transient: timed out"))
     assert line == 'outlet=erem url="https://x.example/a?b=1" error="transient: timed out" event=failed'
@@ -202,7 +202,7 @@ def test_scheduled_relay_and_digest_runs_do_not_import_the_extraction_pipeline()
     every minute: its entrypoint (deploy/prefect.yaml and `rasid serve` alike) must stay light."""
     import json
 
-    from flows.serve import deployments
+    from flows.ops.serve import deployments
     from flows.settings import load_settings
 
     root = REPLAY_DIR.parents[1]
@@ -212,7 +212,7 @@ def test_scheduled_relay_and_digest_runs_do_not_import_the_extraction_pipeline()
     entrypoints += [d.entrypoint for d in served if d.name.startswith(("relay", "digest"))]
     modules = {entrypoint.split(":")[0].removesuffix(".py").replace("/", ".") for entrypoint in entrypoints}
     assert len(entrypoints) == 4 and modules == {"flows.alert_flows"}, entrypoints
-    heavy = ["trafilatura", "flows.pipeline", "flows.fetch", "flows.prepare_pool", "lxml"]
+    heavy = ["trafilatura", "flows.pipeline.outlet", "flows.fetch.client", "flows.pipeline.prepare_pool", "lxml"]
     probe = (f"import importlib, json, sys; importlib.import_module({modules.pop()!r}); "
              f"print(json.dumps([m for m in {heavy!r} if m in sys.modules]))")
     loaded = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True)

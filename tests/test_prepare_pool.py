@@ -12,10 +12,10 @@ from extractors.errors import PermanentError
 from extractors.feeds import FeedItem
 from extractors.outlets import Outlet
 from flows import prepare_pool
-from flows.demo import REPLAY_DIR
-from flows.fetch import FetchResult
-from flows.prepare_pool import Preparer
-from flows.watch import load_watch
+from flows.fetch.client import FetchResult
+from flows.pipeline.prepare_pool import Preparer
+from flows.pipeline.watch import load_watch
+from flows.replay.demo import REPLAY_DIR
 from storage.db import init_db
 from storage.models import Alert, Article, Match
 

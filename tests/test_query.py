@@ -3,8 +3,7 @@
 import pytest
 
 from extractors.errors import ConfigError
-from extractors.query import (And, ListRef, Near, Not, Or, QuerySyntaxError, Term, Title, explain,
-                              list_refs, parse_query)
+from extractors.query import And, ListRef, Near, Not, Or, QuerySyntaxError, Term, Title, explain, list_refs, parse_query
 from extractors.topics import parse_lists, parse_topic
 
 
@@ -156,7 +155,8 @@ def test_lists_parse_and_reject_bad_items_at_their_line():
     assert "expected a non-empty list" in info.value.reason
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 PIECES = st.sampled_from(["التحالف", "انسحب*", '"عين الأسد"', "«قاعدة", "»", "(", ")", "AND", "OR", "NOT", "NEAR/3",
                           "NEAR", "title:", "@bases", "@", "*", "a", "US", "-", "،", '"', "\n", "  "])

@@ -4,7 +4,7 @@ Expected values come from reading the feed: the item count, first and last dates
 written here, and every item is compared with an independent reading of the same bytes by
 the standard library's XML parser (titles, links, descriptions, RFC 822 dates), not with
 rasid's own earlier output. The feed is also served from a loopback server and fetched by
-flows.fetch, so the bytes reach parse_feed the way they do in production.
+flows.fetch.client, so the bytes reach parse_feed the way they do in production.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from hostile_server import HostileServer, LoopbackOnlyBackend
 
 from extractors.feeds import parse_feed
-from flows.fetch import Fetcher
+from flows.fetch.client import Fetcher
 from flows.settings import FetchSettings
-from hostile_server import HostileServer, LoopbackOnlyBackend
 
 DATA = Path(__file__).parent / "data" / "real_feeds"
 FEEDS = {
@@ -99,7 +99,7 @@ def test_every_item_has_its_publication_time_timezone_aware(name):
 @pytest.mark.parametrize("variant", ["as captured", "no XML declaration", "UTF-8 BOM"])
 @pytest.mark.parametrize("name", NAMES)
 def test_the_same_feed_fetched_as_servers_send_it(name, variant):
-    """Through flows.fetch with an RSS content type and no charset; some servers drop the
+    """Through flows.fetch.client with an RSS content type and no charset; some servers drop the
     declaration, some prefix a byte-order mark."""
     body = _bytes(name)
     if variant == "no XML declaration":

@@ -3,7 +3,7 @@
 The pages and their ground truth are in tests/data/real_pages (provenance in README.md
 there; expected strings were read off the pages, not taken from rasid's output). The bytes
 are served from a loopback server with the content types outlets really send, so the text
-comes out of flows.fetch exactly as in production (gzip transfer encoding, charset from the
+comes out of flows.fetch.client exactly as in production (gzip transfer encoding, charset from the
 header or from the page).
 """
 
@@ -18,12 +18,12 @@ from datetime import date, timezone
 from pathlib import Path
 
 import pytest
+from hostile_server import HostileServer, LoopbackOnlyBackend
 
 from extractors.article import extract_article
 from extractors.charset import decode_html
-from flows.fetch import Fetcher, FetchResult
+from flows.fetch.client import Fetcher, FetchResult
 from flows.settings import FetchSettings
-from hostile_server import HostileServer, LoopbackOnlyBackend
 
 DATA = Path(__file__).parent / "data" / "real_pages"
 CASES = json.loads((DATA / "truth.json").read_text(encoding="utf-8"))

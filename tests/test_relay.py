@@ -6,7 +6,7 @@ import pytest
 from pydantic import SecretStr
 from sqlmodel import Session, select
 
-from flows.relay import Channels, relay, view_builder
+from flows.alerts.relay import Channels, relay, view_builder
 from storage import outbox
 from storage.db import init_db
 from storage.models import Alert, Article, Match, Story
@@ -130,9 +130,9 @@ def test_email_delivery_is_html_right_to_left(engine, smtp_sink):
 
 
 def test_alert_names_places_actors_and_weapons(engine, sink):
-    from flows.relay import view_builder
+    from flows.alerts.relay import view_builder
+    from flows.pipeline.watch import load_gazetteer
     from flows.settings import SEEDS_DIR
-    from flows.watch import load_gazetteer
 
     _seed_alert(engine)
     view = view_builder({}, {}, load_gazetteer(SEEDS_DIR / "gazetteer.yaml"))

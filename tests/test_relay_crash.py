@@ -9,7 +9,7 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
-from flows.local_servers import AlertSink
+from flows.replay.servers import AlertSink
 from flows.settings import load_settings, write_settings_file
 from storage.db import init_db
 from storage.models import Alert, Article, Match, Story

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from archive_data import DOCS, NOW, db_url, store_docs  # noqa: F401 - db_url is a fixture
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from archive_data import DOCS, NOW, db_url, store_docs  # noqa: F401 - db_url is a fixture
 from flows.cli import app
 from storage.db import open_db
 from storage.models import Article, ArticleSearch

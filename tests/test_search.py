@@ -7,10 +7,10 @@ import os
 from datetime import timedelta
 
 import pytest
+from archive_data import DOCS, NOW, archive, db_url, store_docs  # noqa: F401 - archive, db_url are fixtures
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from archive_data import DOCS, NOW, archive, db_url, store_docs  # noqa: F401 - archive, db_url are fixtures
 from extractors.matcher import TopicMatcher
 from extractors.query import QuerySyntaxError
 from extractors.topics import Topic

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ops_support import free_port, replay_settings_file, wait_until
 from sqlmodel import Session, select
 
-from flows.demo import REPLAY_DIR
-from flows.local_prefect import port_is_free
+from flows.ops.local_prefect import port_is_free
+from flows.replay.demo import REPLAY_DIR
 from flows.settings import load_settings
-from ops_support import free_port, replay_settings_file, wait_until
 from storage.db import init_db
 from storage.models import Article, PollRun
 

@@ -4,10 +4,10 @@ failing database leaving nothing half-stored."""
 
 from __future__ import annotations
 
+from archive_data import DOCS, db_url, prepared_docs, store_docs  # noqa: F401 - db_url is a fixture
 from sqlalchemy import text
 from sqlmodel import Session
 
-from archive_data import DOCS, db_url, prepared_docs, store_docs  # noqa: F401 - db_url is a fixture
 from extractors.errors import PermanentError, TransientError
 from storage.db import init_db
 from storage.repo import store_articles

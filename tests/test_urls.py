@@ -1,7 +1,8 @@
 """canonicalize_url: one spelling per article, and only http(s) gets through."""
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractors.errors import PermanentError
 from extractors.urls import canonicalize_url, is_http_url, redact_url

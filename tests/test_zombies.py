@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flows.zombies import NAME, ensure_zombie_automation, zombie_automation
+from flows.ops.zombies import NAME, ensure_zombie_automation, zombie_automation
 
 ROOT = Path(__file__).resolve().parents[1]
 

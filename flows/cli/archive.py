@@ -63,9 +63,10 @@ def search(
     config: Optional[Path] = ConfigOption, database_url: Optional[str] = DatabaseOption,
 ) -> None:
     """Search the stored articles, newest first, with the same normalization and query language as topics."""
-    from flows.watch import load_lists
+    from flows.pipeline.watch import load_lists
     from storage.db import open_db
-    from storage.search import ArchiveFilter, search as run_search
+    from storage.search import ArchiveFilter
+    from storage.search import search as run_search
 
     where = ArchiveFilter(topic=topic, since=parse_since(since), outlet=outlet)
     with user_errors():

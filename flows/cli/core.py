@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from flows.cli.app import ConfigOption, app, console, err_console, settings_from, user_errors
-from flows import prefect_env
+from flows.ops import prefect_env
 
 
 @app.command()
@@ -27,7 +27,7 @@ def demo(
 ) -> None:
     """Run the whole pipeline offline against replayed outlets (two waves) and print the alerts."""
     prefect_env.apply(quiet=not verbose)
-    from flows.demo import run_demo
+    from flows.replay.demo import run_demo
 
     with user_errors():
         if not as_json:
@@ -77,7 +77,7 @@ def poll(config: Optional[Path] = ConfigOption,
     Shows a progress line (outlets polled, pages fetched, matches found) on a terminal.
     """
     prefect_env.apply(quiet=as_json or quiet)
-    from flows.progress import run_poll
+    from flows.pipeline.progress import run_poll
 
     with user_errors():
         settings = settings_from(config)
@@ -103,9 +103,9 @@ def match(docs: Path = typer.Argument(..., exists=True, dir_okay=False, help="JS
           config: Optional[Path] = ConfigOption,
           as_json: bool = typer.Option(False, "--json", help="One JSON line per input: {\"id\", \"topics\": [...]}.")) -> None:
     """Match documents against the topics; prints which topics each document matches and why."""
-    from flows.topic_files import load_topics_dir
-    from flows.watch import load_lists
     from extractors.matcher import TopicMatcher
+    from flows.pipeline.topic_files import load_topics_dir
+    from flows.pipeline.watch import load_lists
 
     with user_errors():
         settings = settings_from(config)
@@ -136,8 +136,8 @@ def match(docs: Path = typer.Argument(..., exists=True, dir_okay=False, help="JS
 @app.command("relay")
 def relay_command(config: Optional[Path] = ConfigOption) -> None:
     """Deliver due alerts from the outbox (retries failed ones whose backoff has passed)."""
-    from flows.relay import deliver_due
-    from flows.watch import load_watch
+    from flows.alerts.relay import deliver_due
+    from flows.pipeline.watch import load_watch
 
     with user_errors():
         settings = settings_from(config)
@@ -148,7 +148,7 @@ def relay_command(config: Optional[Path] = ConfigOption) -> None:
 @app.command("digest")
 def digest_command(config: Optional[Path] = ConfigOption) -> None:
     """Send the digest now: follow-ups and digest-policy stories, one message per channel."""
-    from flows.digest import deliver_digest
+    from flows.alerts.digest import deliver_digest
 
     with user_errors():
         report = deliver_digest(settings_from(config))

@@ -22,8 +22,8 @@ def doctor(config: Optional[Path] = ConfigOption,
     Prints one line per check and exits 1 if any failed. Secrets are masked: a channel shows only its scheme, a
     database URL hides its password.
     """
-    from flows import prefect_env
-    from flows.doctor import run_checks
+    from flows.ops import prefect_env
+    from flows.ops.doctor import run_checks
 
     prefect_env.apply(quiet=True)
     with user_errors():

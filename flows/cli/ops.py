@@ -125,8 +125,8 @@ def serve(config: Optional[Path] = ConfigOption,
     Without PREFECT_API_URL it starts a local Prefect server on 127.0.0.1:PORT, whose UI is the dashboard of runs
     (Prefect's temporary server has no scheduler), and stops it on exit. Stops cleanly on SIGTERM/SIGINT.
     """
-    from flows import prefect_env
-    from flows.serve import interval_groups, serve_forever
+    from flows.ops import prefect_env
+    from flows.ops.serve import interval_groups, serve_forever
 
     prefect_env.apply()
     with user_errors():
@@ -144,11 +144,11 @@ def serve(config: Optional[Path] = ConfigOption,
 
 
 def _watch_for_zombies() -> None:
-    """The server marks a run Crashed when its heartbeats stop (flows/zombies.py); prefect_env.apply()
+    """The server marks a run Crashed when its heartbeats stop (flows/ops/zombies.py); prefect_env.apply()
     made them frequent enough, and serve's runs are child processes that inherit it."""
     import asyncio
 
-    from flows.zombies import NAME, ensure_zombie_automation
+    from flows.ops.zombies import NAME, ensure_zombie_automation
 
     created = asyncio.run(ensure_zombie_automation())
     console.print(f"zombie runs: automation '{NAME}' {'created' if created else 'present'}")
@@ -164,7 +164,7 @@ def _prefect_api(settings, port: int) -> Iterator[str]:
         console.print(f"Prefect API: {configured}")
         yield configured
         return
-    from flows.local_prefect import LocalServer
+    from flows.ops.local_prefect import LocalServer
 
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     log_file = settings.state_dir / "prefect-server.log"
@@ -178,8 +178,8 @@ def _prefect_api(settings, port: int) -> Iterator[str]:
 def alerts_test(channel: str = typer.Argument(..., help="Channel name (RASID_CHANNELS__<NAME>)."),
                 config: Optional[Path] = ConfigOption) -> None:
     """Send a sample alert through one channel and say whether it was accepted (the URL is never shown)."""
-    from flows.messages import AlertView, Renderer
-    from flows.relay import Channels
+    from flows.alerts.messages import AlertView, Renderer
+    from flows.alerts.relay import Channels
 
     sample = AlertView(topic_id="test", topic_title="اختبار قناة راصد", title="رسالة تجريبية من راصد",
                        outlet="rasid", published="—", url="https://example.org/rasid-test",

@@ -44,7 +44,7 @@ def fetch_command(
 async def _fetch_report(fetch_settings: Any, url: str) -> tuple[dict[str, Any], str | None]:
     from extractors.errors import RasidError
     from extractors.urls import redact_url
-    from flows.fetch import Fetcher
+    from flows.fetch.client import Fetcher
 
     report: dict[str, Any] = {"url": redact_url(url), "final_url": None, "status": None, "bytes": None,
                               "content_type": None, "encoding": None, "elapsed_s": None, "error": None}
@@ -82,8 +82,8 @@ def discover_command(
 
 async def _propose(fetch_settings: Any, url: str, outlet_id: str | None,
                    check: bool) -> tuple[dict[str, Any], list[str]]:
-    from flows.autodiscover import propose_outlet
-    from flows.fetch import Fetcher
+    from flows.fetch.client import Fetcher
+    from flows.pipeline.autodiscover import propose_outlet
 
     async with Fetcher(fetch_settings) as fetcher:
         return await propose_outlet(fetcher, url, outlet_id, check=check)
@@ -118,8 +118,8 @@ def _status_rows(settings: Any) -> list[dict[str, Any]]:
 
     from sqlmodel import Session, func, select
 
-    from flows.discover import outlet_health, poll_interval_minutes
-    from flows.watch import load_outlets
+    from flows.pipeline.discover import outlet_health, poll_interval_minutes
+    from flows.pipeline.watch import load_outlets
     from storage.db import init_db
     from storage.models import Article, OutletState
 

@@ -21,7 +21,7 @@ ListsOption = typer.Option(None, "--lists", help="Term lists file used as @name 
 
 
 def _lists(lists_file: Optional[Path], settings) -> dict:
-    from flows.watch import load_lists
+    from flows.pipeline.watch import load_lists
 
     path = lists_file or settings.lists_file
     if lists_file is not None and not Path(lists_file).is_file():
@@ -33,7 +33,7 @@ def _lists(lists_file: Optional[Path], settings) -> dict:
 def check(topics: Optional[Path] = TopicsOption, lists: Optional[Path] = ListsOption,
           config: Optional[Path] = ConfigOption) -> None:
     """Validate every topic file and the lists file; one error per bad file with file:line:column, exit 1 if any."""
-    from flows.topic_files import load_topics_dir
+    from flows.pipeline.topic_files import load_topics_dir
 
     with user_errors():
         settings = settings_from(config)
@@ -52,8 +52,8 @@ def check(topics: Optional[Path] = TopicsOption, lists: Optional[Path] = ListsOp
 def _find_topic(name: str, topics_dir: Optional[Path], settings, named: dict):
     """A topic by id from the topics directory, or a topic file given by path."""
     from extractors.topics import parse_topic
-    from flows.topic_files import load_topics_dir
-    from flows.watch import read_text
+    from flows.pipeline.topic_files import load_topics_dir
+    from flows.pipeline.watch import read_text
 
     if name.endswith((".yaml", ".yml")) and Path(name).is_file():
         return parse_topic(read_text(Path(name)), name, named)

@@ -14,8 +14,8 @@ from typing import Mapping
 from sqlmodel import Session
 
 from extractors.errors import PermanentError
-from flows.messages import DigestEntry, Renderer, render_digest
-from flows.relay import Channels
+from flows.alerts.messages import DigestEntry, Renderer, render_digest
+from flows.alerts.relay import Channels
 from storage import outbox
 
 
@@ -68,7 +68,7 @@ def _entries(rows: list[outbox.ClaimedAlert], outlet_names, topic_titles) -> lis
 
 def deliver_digest(settings) -> DigestReport:
     """Plain function behind the digest flow and `rasid digest`."""
-    from flows.watch import load_watch
+    from flows.pipeline.watch import load_watch
     from storage.db import init_db
 
     watch = load_watch(settings)

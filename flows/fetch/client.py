@@ -36,13 +36,24 @@ import httpx
 
 from extractors.charset import decode_html
 from extractors.urls import UrlError, canonicalize_url
-from flows.fetch_result import FetchResult  # noqa: F401 - what Fetcher.get returns, re-exported
-from flows.fetch_body import ACCEPT_ENCODING, parse_encodings, read_bounded
-from flows.fetch_errors import (AddressRefused, BadEncoding, Blocked, BodyTooLarge, FetchError, FetchTimeout,
-                                PermanentFetchError, RobotsDisallowed, RobotsUnavailable, TooManyRedirects,
-                                TransientFetchError, TruncatedBody)
-from flows.fetch_guard import GuardedBackend, parse_networks
-from flows.robots import RobotsCache
+from flows.fetch.body import ACCEPT_ENCODING, parse_encodings, read_bounded
+from flows.fetch.errors import (
+    AddressRefused,
+    BadEncoding,
+    Blocked,
+    BodyTooLarge,
+    FetchError,
+    FetchTimeout,
+    PermanentFetchError,
+    RobotsDisallowed,
+    RobotsUnavailable,
+    TooManyRedirects,
+    TransientFetchError,
+    TruncatedBody,
+)
+from flows.fetch.guard import GuardedBackend, parse_networks
+from flows.fetch.result import FetchResult  # noqa: F401 - what Fetcher.get returns, re-exported
+from flows.fetch.robots import RobotsCache
 from flows.settings import FetchSettings
 
 __all__ = ["AddressRefused", "BadEncoding", "Blocked", "BodyTooLarge", "FetchError", "FetchResult", "FetchTimeout",

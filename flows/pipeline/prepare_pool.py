@@ -28,8 +28,8 @@ from dataclasses import replace
 from extractors.errors import PermanentError
 from extractors.feeds import FeedItem
 from extractors.outlets import Outlet
-from flows.fetch_result import FetchResult
-from flows.prepare import Prepared, prepare
+from flows.fetch.result import FetchResult
+from flows.pipeline.prepare import Prepared, prepare
 
 log = logging.getLogger("rasid.pipeline")
 
@@ -78,7 +78,7 @@ def _forkserver() -> multiprocessing.context.BaseContext:
     """The forkserver context, its server running with the pipeline imported (idempotent,
     thread-safe: multiprocessing locks the start). Failures surface when the pool starts."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["flows.prepare_pool", "trafilatura"])
+    context.set_forkserver_preload(["flows.pipeline.prepare_pool", "trafilatura"])
     with _main_hidden():
         try:
             multiprocessing.forkserver.ensure_running()

@@ -1,4 +1,4 @@
-"""What one fetch returns; apart from flows/fetch.py (httpx) so extraction workers need not import it."""
+"""What one fetch returns; apart from flows/fetch/client.py (httpx) so extraction workers need not import it."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
+from flows.pipeline.watch import load_outlets
 from flows.settings import Settings
-from flows.watch import load_outlets
 
 FIRST_RUN_AFTER_S = 10
 

@@ -28,7 +28,7 @@ def poll_started(outlets: int) -> None:
 
 
 def outlet_done(report) -> None:
-    """Called by the poll flow as each outlet finishes (report: flows.pipeline.OutletReport)."""
+    """Called by the poll flow as each outlet finishes (report: flows.pipeline.outlet.OutletReport)."""
     for listener in list(_listeners):
         listener.outlet_done(report)
 

@@ -3,9 +3,9 @@
 A run is only marked Crashed by whoever watches its process: a worker or `serve` does when
 its child dies, but a run whose whole machine or supervisor died (or a script killed while
 talking to a server) stays Running in the dashboard. Flow runs emit a heartbeat event every
-30 s (flows/prefect_env.py, deploy/prefect.yaml); this automation marks a run Crashed when a heartbeat is followed by neither
+30 s (flows/ops/prefect_env.py, deploy/prefect.yaml); this automation marks a run Crashed when a heartbeat is followed by neither
 another heartbeat nor a final state within MISSING_AFTER_S (Prefect's documented recipe).
-rasid's own `poll_runs` rows are reaped by the next poll (flows/stuck_runs.py); this keeps
+rasid's own `poll_runs` rows are reaped by the next poll (flows/ops/stuck_runs.py); this keeps
 Prefect's view in step. Automations run on a Prefect server, not in local temporary mode.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-MISSING_AFTER_S = 90   # three heartbeats missed (flows/prefect_env.py sets them every 30 s)
+MISSING_AFTER_S = 90   # three heartbeats missed (flows/ops/prefect_env.py sets them every 30 s)
 NAME = "rasid: crash zombie flow runs"
 FINAL = ("prefect.flow-run.Completed", "prefect.flow-run.Failed", "prefect.flow-run.Cancelled",
          "prefect.flow-run.Crashed")

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 
 import httpcore
 
-from flows.fetch_errors import AddressRefused, FetchTimeout, TransientFetchError
+from flows.fetch.errors import AddressRefused, FetchTimeout, TransientFetchError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network

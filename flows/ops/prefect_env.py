@@ -14,7 +14,7 @@ DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # offline: telemetry only logs errors
     "DO_NOT_TRACK": "1",
     # heartbeats every 30 s (Prefect's default is 180 s): the zombie automation marks a run
-    # Crashed when they stop for 90 s (flows/zombies.py), so slower ones would look dead
+    # Crashed when they stop for 90 s (flows/ops/zombies.py), so slower ones would look dead
     "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",
 }
 

@@ -21,8 +21,18 @@ from extractors.links import articles_only, section_links
 from extractors.outlets import Outlet
 from extractors.sitemaps import SitemapError, parse_sitemap
 from extractors.urls import redact_url
-from flows.fetch import (AddressRefused, BadEncoding, Blocked, BodyTooLarge, FetchResult, Fetcher, FetchTimeout,
-                         RobotsDisallowed, TooManyRedirects, TransientFetchError)
+from flows.fetch.client import (
+    AddressRefused,
+    BadEncoding,
+    Blocked,
+    BodyTooLarge,
+    Fetcher,
+    FetchResult,
+    FetchTimeout,
+    RobotsDisallowed,
+    TooManyRedirects,
+    TransientFetchError,
+)
 
 _MAX_INDEX_DEPTH = 2
 

@@ -105,7 +105,7 @@ def check_prefect(api_url: str | None, timeout_s: float = 5.0) -> Check:
 
 def check_channels(settings: Settings) -> list[Check]:
     """Each channel URL parses in apprise; each channel a topic or the default names is configured."""
-    from flows.relay import Channels
+    from flows.alerts.relay import Channels
 
     channels = Channels(settings.channels)
     checks = []
@@ -127,8 +127,8 @@ def check_channels(settings: Settings) -> list[Check]:
 
 
 def _wanted_channels(settings: Settings) -> Iterable[str]:
-    from flows.topic_files import load_topics_dir
-    from flows.watch import load_lists
+    from flows.pipeline.topic_files import load_topics_dir
+    from flows.pipeline.watch import load_lists
 
     yield from settings.default_channels
     try:
@@ -140,7 +140,7 @@ def _wanted_channels(settings: Settings) -> Iterable[str]:
 
 
 def check_outlets_file(settings: Settings) -> Check:
-    from flows.watch import load_outlets
+    from flows.pipeline.watch import load_outlets
 
     try:
         outlets = load_outlets(settings.outlets_file)
@@ -153,8 +153,8 @@ def check_outlets_file(settings: Settings) -> Check:
 
 
 def check_topics(settings: Settings) -> Check:
-    from flows.topic_files import load_topics_dir
-    from flows.watch import load_lists
+    from flows.pipeline.topic_files import load_topics_dir
+    from flows.pipeline.watch import load_lists
 
     try:
         topics, errors = load_topics_dir(settings.topics_dir, load_lists(settings.lists_file))
@@ -170,8 +170,8 @@ def check_topics(settings: Settings) -> Check:
 
 async def check_outlets_reachable(settings: Settings) -> list[Check]:
     """Every source of every enabled outlet answers, through the same guarded fetcher a poll uses."""
-    from flows.fetch import Fetcher
-    from flows.watch import load_outlets
+    from flows.fetch.client import Fetcher
+    from flows.pipeline.watch import load_outlets
 
     try:
         outlets = [o for o in load_outlets(settings.outlets_file) if o.enabled]

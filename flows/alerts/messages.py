@@ -59,7 +59,7 @@ def _marked_html(snippet: str, highlights: tuple[tuple[int, int], ...]) -> Marku
 
 @dataclass
 class Renderer:
-    """Renders AlertView into (title, text body, html body); templates live in flows/templates."""
+    """Renders AlertView into (title, text body, html body); templates live in flows/alerts/templates."""
 
     template_dir: Path = field(default_factory=lambda: Path(__file__).parent / "templates")
 

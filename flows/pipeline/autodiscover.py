@@ -17,7 +17,7 @@ from extractors.feeds import parse_feed, plain_text
 from extractors.links import feed_links
 from extractors.sitemaps import parse_sitemap
 from extractors.urls import redact_url
-from flows.fetch import Fetcher
+from flows.fetch.client import Fetcher
 
 _COMMON_FEEDS = ("/feed/", "/rss", "/rss.xml", "/feed.xml", "/atom.xml")
 _ROBOTS_SITEMAP = re.compile(r"^\s*sitemap\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)

@@ -20,9 +20,9 @@ from extractors.errors import RasidError
 from extractors.feeds import FeedItem
 from extractors.outlets import Outlet
 from extractors.urls import canonicalize_url
-from flows.discover import SourceState, discover_outlet, poll_interval_minutes, turned_dark
-from flows.fetch import Fetcher, FetchResult
-from flows.prepare import Prepared
+from flows.fetch.client import Fetcher, FetchResult
+from flows.pipeline.discover import SourceState, discover_outlet, poll_interval_minutes, turned_dark
+from flows.pipeline.prepare import Prepared
 from storage import repo
 from storage.models import utcnow
 
@@ -67,12 +67,12 @@ class PollContext:
     def __init__(self, settings, engine: Engine, fetcher: Fetcher, preparer, policies: Mapping[str, repo.TopicPolicy],
                  exclusive: bool = False):
         self.settings, self.engine, self.fetcher = settings, engine, fetcher
-        self.preparer, self.policies = preparer, policies  # preparer: flows.prepare_pool.Preparer
+        self.preparer, self.policies = preparer, policies  # preparer: flows.pipeline.prepare_pool.Preparer
         # One store at a time per poll: writes are serialized by the database anyway (SQLite's
         # write lock, the advisory lock on PostgreSQL), and threads that contend there sleep in
         # the busy handler (up to 100 ms) while the lock is already free again.
         self.store_turn = asyncio.Lock()
-        self.exclusive = exclusive  # one run per outlet at a time (flows/outlet_slots.py)
+        self.exclusive = exclusive  # one run per outlet at a time (flows/pipeline/outlet_slots.py)
 
 
 async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:

@@ -57,7 +57,7 @@ def load_gazetteer(path: Path):
 def load_watch(settings: Settings) -> Watch:
     outlets = load_outlets(settings.outlets_file)
     lists = load_lists(settings.lists_file)
-    from flows.topic_files import load_topics_dir
+    from flows.pipeline.topic_files import load_topics_dir
 
     topics, errors = load_topics_dir(settings.topics_dir, lists)
     return Watch(outlets=outlets, topics=topics, lists=lists, errors=errors,

@@ -1,7 +1,7 @@
 """Topic files on disk: read every topic YAML of a directory, one precise error per bad file.
 
 The single place topic files are loaded (the CLI's `topics check/explain/test`; suggested for
-`flows.watch` too). Parsing stays pure in extractors.topics; this module only reads files.
+`flows.pipeline.watch` too). Parsing stays pure in extractors.topics; this module only reads files.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from extractors.errors import ConfigError
 from extractors.topics import Topic, parse_topic
-from flows.watch import read_text
+from flows.pipeline.watch import read_text
 
 
 def load_topics_dir(directory: Path, lists: dict | None = None) -> tuple[tuple[Topic, ...], tuple[str, ...]]:

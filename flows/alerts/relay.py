@@ -10,18 +10,17 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import contextmanager
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Callable, Iterator, Mapping
 
 import apprise
+from markupsafe import escape
 from pydantic import SecretStr
 from sqlmodel import Session
 
 from extractors.errors import PermanentError
-from markupsafe import escape
-
-from flows.messages import AlertView, Renderer
+from flows.alerts.messages import AlertView, Renderer
 from storage import outbox
 
 log = logging.getLogger("rasid.relay")

@@ -1,7 +1,7 @@
 """The pure stage of one page: extract, match, sign (no I/O, no database).
 
 It runs in the poll's process for small batches and in worker processes for large ones
-(flows/prepare_pool.py), so it takes and returns only picklable values.
+(flows/pipeline/prepare_pool.py), so it takes and returns only picklable values.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from extractors.article import extract_article
 from extractors.feeds import FeedItem
 from extractors.grouping import story_signature
 from extractors.outlets import Outlet
-from flows.fetch_result import FetchResult
+from flows.fetch.result import FetchResult
 from storage.records import Derived, NewArticle, derive
 
 

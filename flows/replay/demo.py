@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from flows.local_servers import AlertSink, ReplayServer
+from flows.replay.servers import AlertSink, ReplayServer
 from flows.settings import SEEDS_DIR, Settings, load_settings, write_settings_file
 from storage import outbox, repo
 from storage.db import init_db
@@ -80,7 +80,7 @@ def _poll_wave(wave: str, settings: Settings, sink: AlertSink, poll) -> WaveResu
 
 def _attached(engine, settings: Settings, first_article: int) -> list[dict]:
     """Articles of this wave that joined a known story instead of starting one (no alert)."""
-    from flows.watch import load_outlets
+    from flows.pipeline.watch import load_outlets
 
     names = {o.id: o.name for o in load_outlets(settings.outlets_file)}
     with Session(engine) as session:
@@ -106,7 +106,7 @@ class _processes:
         self.workers = workers
 
     def __enter__(self):
-        from flows.workers import shared_prefect_api
+        from flows.pipeline.workers import shared_prefect_api
 
         self._api = shared_prefect_api()
         self.api_url = self._api.__enter__()
@@ -116,7 +116,7 @@ class _processes:
         self._api.__exit__(*exc)
 
     def __call__(self, settings: Settings):
-        from flows.workers import start_polls, wait_all
+        from flows.pipeline.workers import start_polls, wait_all
 
         for result in wait_all(start_polls(self.config, self.workers, self.api_url)):
             errors = [e for c in result["outlets"].values() for e in c["errors"]]
@@ -124,8 +124,8 @@ class _processes:
 
 
 def _sent_views(settings: Settings, after_id: int) -> list[dict]:
-    from flows.relay import views_for
-    from flows.watch import load_watch
+    from flows.alerts.relay import views_for
+    from flows.pipeline.watch import load_watch
 
     watch = load_watch(settings)
     view_of = views_for(settings, watch)
@@ -134,7 +134,7 @@ def _sent_views(settings: Settings, after_id: int) -> list[dict]:
 
 
 def _report(state_dir: Path, settings: Settings, waves: list[WaveResult], sink: AlertSink, workers: int) -> dict:
-    from flows.workers import count_duplicates
+    from flows.pipeline.workers import count_duplicates
 
     stored = count_duplicates(settings)
     delivered = [(d.payload.get("title"), d.payload.get("body") or d.payload.get("message"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 from typing import AsyncIterator, Iterator
 
-from flows.fetch_errors import BadEncoding, BodyTooLarge, TruncatedBody
+from flows.fetch.errors import BadEncoding, BodyTooLarge, TruncatedBody
 
 MAX_LAYERS = 2
 ACCEPT_ENCODING = "gzip, deflate"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 from urllib.parse import urlsplit, urlunsplit
 
-from flows.fetch_errors import FetchError, PermanentFetchError, RobotsUnavailable, TransientFetchError
+from flows.fetch.errors import FetchError, PermanentFetchError, RobotsUnavailable, TransientFetchError
 
 MAX_ROBOTS_BYTES = 500_000  # what Google reads of a robots.txt
 _FAILURE_TTL_S = 60.0

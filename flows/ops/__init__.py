@@ -1,0 +1,1 @@
+"""Running rasid unattended: the local Prefect server and its defaults, serve, crashed-run handling, logs, doctor."""

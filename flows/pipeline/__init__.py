@@ -1,0 +1,1 @@
+"""One poll's stages around the flow: what it watches, discovery, preparing pages in workers, an outlet's poll."""
