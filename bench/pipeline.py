@@ -431,7 +431,7 @@ def _start_trafilatura_only_workers() -> None:
     loaded after the pipeline: the poll finds it running and forks its workers from it."""
     import multiprocessing.forkserver
 
-    from flows import prepare_pool
+    from flows.pipeline import prepare_pool
 
     # the forkserver is a fresh interpreter that does not inherit sys.path (3.11): the module
     # must be found through PYTHONPATH, after the repository (bench/storage.py shadows storage/)

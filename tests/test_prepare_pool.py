@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from extractors.errors import PermanentError
 from extractors.feeds import FeedItem
 from extractors.outlets import Outlet
-from flows import prepare_pool
+from flows.pipeline import prepare_pool
 from flows.fetch.client import FetchResult
 from flows.pipeline.prepare_pool import Preparer
 from flows.pipeline.watch import load_watch
