@@ -110,7 +110,8 @@ class KeyCount(SQLModel, table=True):
 
 
 class Alert(SQLModel, table=True):
-    """Outbox row: written with the match, delivered later by the relay."""
+    """Outbox row: written with the match, delivered later by the relay. One row per development,
+    channel and kind, naming every topic of that channel the article matched."""
 
     __tablename__ = "alerts"
     __table_args__ = (UniqueConstraint("story_id", "topic_id", "channel", "article_id", "kind"),
@@ -119,7 +120,8 @@ class Alert(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="articles.id", index=True)
     story_id: int = Field(foreign_key="stories.id")
-    topic_id: str
+    topic_id: str  # the first topic the article matched (part of the unique key)
+    topics: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # every topic named
     channel: str
     kind: str = "new"  # new | update
     status: str = "pending"  # pending | sent | failed

@@ -25,8 +25,17 @@ BACKOFF_BASE = timedelta(minutes=1)
 class ClaimedAlert:
     alert: Alert
     article: Article
-    match: Match | None
+    matches: tuple[Match, ...]  # one per topic the row names, in the row's order
     story: Story
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self.alert.topics or [self.alert.topic_id])
+
+    @property
+    def match(self) -> Match | None:
+        """The first topic's match: its snippet is the one a message quotes."""
+        return self.matches[0] if self.matches else None
 
 
 def claim_due(session: Session, *, limit: int = 50, now: datetime | None = None,
@@ -48,9 +57,11 @@ def claim_due(session: Session, *, limit: int = 50, now: datetime | None = None,
 
 
 def _with_context(session: Session, alert: Alert) -> ClaimedAlert:
-    match = session.exec(select(Match).where(Match.article_id == alert.article_id,
-                                             Match.topic_id == alert.topic_id)).first()
-    return ClaimedAlert(alert, session.get(Article, alert.article_id), match, session.get(Story, alert.story_id))
+    topics = list(alert.topics or [alert.topic_id])
+    found = {m.topic_id: m for m in session.exec(select(Match).where(Match.article_id == alert.article_id,
+                                                                     Match.topic_id.in_(topics))).all()}
+    matches = tuple(found[t] for t in topics if t in found)
+    return ClaimedAlert(alert, session.get(Article, alert.article_id), matches, session.get(Story, alert.story_id))
 
 
 def mark_sent(session: Session, alert_id: int) -> None:

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from extractors import grouping
 from extractors.errors import RasidError, TransientError
 from storage import search
+from storage.alert_rows import AlertRow, TopicPolicy, alert_kinds, plan_alert_rows  # noqa: F401 - re-exported
 from storage.inserts import insert_ignore
 from storage.records import Derived, NewArticle, derive  # noqa: F401 - the pipeline's inputs, re-exported
 from storage.models import Alert, Article, KeyCount, Match, OutletState, Story, StoryKey, utcnow
@@ -29,15 +30,6 @@ from storage.models import Alert, Article, KeyCount, Match, OutletState, Story, 
 STORY_WINDOW = timedelta(hours=72)
 CANDIDATE_STORIES = 50  # stories sharing the most keys, as extractors.grouping.StoryGrouper takes
 CANDIDATE_MEMBERS = 4  # signatures compared per candidate story (its first members), however large it grows
-
-
-@dataclass(frozen=True)
-class TopicPolicy:
-    """How a topic alerts: instant, digest or both, and through which channels."""
-
-    alert: str = "instant"
-    channels: tuple[str, ...] = ("default",)
-    quiet_hours: object = None  # extractors.topics.QuietHours: instant alerts wait until it ends
 
 
 @dataclass(frozen=True)
@@ -175,13 +167,12 @@ def _store(session, article, matches, signature, policies, derived: Derived,
     when = as_utc(article.published) or utcnow()
     story_id, new_story, members = _assign_story(session, article, article_id, signature, when, archive)
     update = None if new_story else _update_kind(signature, members)
-    alerts = 0
-    for m in matches:
-        policy = policies.get(m.topic_id, TopicPolicy())
-        for channel in policy.channels:
-            known = not new_story and _story_reached(session, story_id, channel, article_id)
-            alerts += _write_alerts(session, article_id, story_id, m.topic_id, channel, policy,
-                                    update if known else "new")
+    def kind_for(channel: str) -> str | None:
+        known = not new_story and _story_reached(session, story_id, channel, article_id)
+        return update if known else "new"
+
+    rows = plan_alert_rows([m.topic_id for m in matches], policies, kind_for, utcnow())
+    alerts = write_alerts(session, article_id, story_id, rows)
     return StoreOutcome(True, article_id, story_id, new_story, alerts, tuple(m.topic_id for m in matches))
 
 
@@ -311,26 +302,16 @@ def _update_kind(signature, members) -> str | None:
     return "update" if getattr(addition, "substantial", False) else None
 
 
-def alert_kinds(policy: TopicPolicy, kind: str | None) -> tuple[str, ...]:
-    """Outbox rows for one topic: a development (new/update) goes out instantly and/or into the
-    digest as the topic says; a copy of a known development only shows in the digest."""
-    if kind is None:
-        return ("digest",)
-    instant = (kind,) if policy.alert in ("instant", "both") else ()
-    return instant + (("digest",) if policy.alert in ("digest", "both") else ())
-
-
-def _write_alerts(session, article_id, story_id, topic_id, channel, policy: TopicPolicy, kind: str | None) -> int:
-    now = utcnow()
-    held = policy.quiet_hours.release(now) if policy.quiet_hours is not None else None
+def write_alerts(session, article_id: int, story_id: int, rows: Sequence[AlertRow]) -> int:
+    """Insert the planned outbox rows (a row already there stays as it is); returns how many
+    instant alerts were written."""
     count = 0
-    for row_kind in alert_kinds(policy, kind):
-        instant = row_kind != "digest"
-        row = {"article_id": article_id, "story_id": story_id, "topic_id": topic_id, "channel": channel,
-               "kind": row_kind, "status": "pending", "next_attempt": (held if instant and held else now),
-               "attempts": 0, "created": now}
+    for planned in rows:
+        row = {"article_id": article_id, "story_id": story_id, "topic_id": planned.topics[0],
+               "topics": list(planned.topics), "channel": planned.channel, "kind": planned.kind,
+               "status": "pending", "next_attempt": planned.next_attempt, "attempts": 0, "created": utcnow()}
         result = session.connection().execute(insert_ignore("alerts", tuple(row)), row)
-        count += (result.rowcount or 0) if instant else 0
+        count += (result.rowcount or 0) if planned.kind != "digest" else 0
     return count
 
 

@@ -4,7 +4,7 @@ from flows.alerts.messages import LRI, PDI, RLM, AlertView, Renderer, bidi
 
 
 def _view(**kw):
-    base = dict(topic_id="militia-attacks", topic_title="هجمات الفصائل", title="هجوم على قاعدة عين الأسد",
+    base = dict(topic_ids=("militia-attacks",), topic_titles=("هجمات الفصائل",), title="هجوم على قاعدة عين الأسد",
                 outlet="بغداد اليوم", published="2024-01-20 18:30 (UTC+3)", url="https://example.com/a?x=1&y=2",
                 snippet="استهدفت طائرة مسيرة قاعدة عين الأسد", highlights=((6, 16),), terms=("مسيرة",))
     return AlertView(**{**base, **kw})

@@ -39,7 +39,7 @@ def test_alerts_written_in_quiet_hours_wait(tmp_path):
 
     from storage.db import init_db
     from storage.models import Alert, Article, Story
-    from storage.repo import TopicPolicy, _write_alerts
+    from storage.repo import TopicPolicy, plan_alert_rows, write_alerts
 
     engine = init_db(f"sqlite:///{tmp_path / 'q.db'}")
     always = QuietHours.parse("00:00-23:59 +00:00")
@@ -50,7 +50,9 @@ def test_alerts_written_in_quiet_hours_wait(tmp_path):
         art = Article(url="https://x.example/1", outlet_id="x", content_hash="h", story_id=story.id)
         s.add(art)
         s.flush()
-        _write_alerts(s, art.id, story.id, "t", "default", TopicPolicy("both", quiet_hours=always), "new")
+        rows = plan_alert_rows(["t"], {"t": TopicPolicy("both", quiet_hours=always)}, lambda _: "new",
+                               datetime.now(timezone.utc))
+        write_alerts(s, art.id, story.id, rows)
         s.commit()
         rows = {a.kind: a for a in s.exec(select(Alert)).all()}
     assert rows["new"].next_attempt > rows["digest"].next_attempt, "the instant alert waits, the digest does not"

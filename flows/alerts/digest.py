@@ -54,14 +54,15 @@ def send_digest(session: Session, channels: Channels, outlet_names: Mapping[str,
 
 
 def _entries(rows: list[outbox.ClaimedAlert], outlet_names, topic_titles) -> list[DigestEntry]:
-    grouped: dict[tuple[int, str], list[outbox.ClaimedAlert]] = defaultdict(list)
+    grouped: dict[int, list[outbox.ClaimedAlert]] = defaultdict(list)
     for row in rows:
-        grouped[(row.story.id, row.alert.topic_id)].append(row)
+        grouped[row.story.id].append(row)
     entries = []
-    for (_, topic_id), members in grouped.items():
+    for members in grouped.values():
         story, first = members[0].story, members[0].article
+        topics = dict.fromkeys(t for row in members for t in row.topics)
         entries.append(DigestEntry(
-            topic_title=topic_titles.get(topic_id, topic_id), title=story.title, url=first.url,
+            topic_title=" · ".join(topic_titles.get(t, t) for t in topics), title=story.title, url=first.url,
             outlets=tuple(outlet_names.get(o, o) for o in story.outlets), count=story.members))
     return entries
 

@@ -20,10 +20,11 @@ _LTR_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,:/%+\-']*[A-Za-z0-9%]|[A-Za-z0-9
 
 @dataclass(frozen=True)
 class AlertView:
-    """Everything a message shows about one alert."""
+    """Everything a message shows about one alert: one development, every topic it matched on
+    the channel (in the order matched)."""
 
-    topic_id: str
-    topic_title: str
+    topic_ids: tuple[str, ...]
+    topic_titles: tuple[str, ...]
     title: str
     outlet: str
     published: str
@@ -35,8 +36,17 @@ class AlertView:
     also: tuple[str, ...] = ()
     kind: str = "new"
 
+    @property
+    def topic_id(self) -> str:
+        return self.topic_ids[0]
+
+    @property
+    def topic_title(self) -> str:
+        """Every topic's title, as the message heads them."""
+        return " · ".join(self.topic_titles)
+
     def to_dict(self) -> dict:
-        return {"topic": self.topic_id, "title": self.title, "url": self.url, "outlet": self.outlet,
+        return {"topic": self.topic_id, "topics": list(self.topic_ids), "title": self.title, "url": self.url, "outlet": self.outlet,
                 "published": self.published, "snippet": self.snippet, "terms": list(self.terms),
                 "kind": self.kind, "also_reported_by": list(self.also), "entities": list(self.entities)}
 
@@ -71,7 +81,8 @@ class Renderer:
     def render(self, view: AlertView) -> tuple[str, str, str]:
         labels = {"kind_label": "تحديث: " if view.kind == "update" else "تطور جديد: ",
                   "terms_label": "الكلمات: ", "also_label": "نشرته أيضاً: "}
-        context = {**view.__dict__, **labels, "snippet_html": _marked_html(view.snippet, view.highlights)}
+        context = {**view.__dict__, **labels, "topic_title": view.topic_title,
+                   "snippet_html": _marked_html(view.snippet, view.highlights)}
         title = f"{labels['kind_label']}{view.topic_title} — {view.title}"
         text = self.env.get_template("alert.txt.j2").render(context)
         html = self.env.get_template("alert.html.j2").render(context)

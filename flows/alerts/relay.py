@@ -146,11 +146,11 @@ def view_builder(outlet_names: Mapping[str, str], topic_titles: Mapping[str, str
         article, match, story = claimed.article, claimed.match, claimed.story
         others = [outlet_names.get(o, o) for o in story.outlets if o != article.outlet_id]
         return AlertView(
-            topic_id=claimed.alert.topic_id, topic_title=topic_titles.get(claimed.alert.topic_id, claimed.alert.topic_id),
+            topic_ids=tuple(claimed.topics), topic_titles=tuple(topic_titles.get(t, t) for t in claimed.topics),
             title=article.title, outlet=outlet_names.get(article.outlet_id, article.outlet_id),
             published=format_local(article.published, article.utc_offset_minutes), url=article.url,
             snippet=match.snippet if match else "", highlights=tuple(tuple(h) for h in (match.highlights if match else ())),
-            terms=tuple(match.terms) if match else (), also=tuple(others), kind=claimed.alert.kind,
+            terms=tuple(dict.fromkeys(term for m in claimed.matches for term in m.terms)), also=tuple(others), kind=claimed.alert.kind,
             entities=_entities(gazetteer, article.title, article.text or ""))
 
     return view_of

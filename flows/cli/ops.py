@@ -97,15 +97,15 @@ def alerts_list(config: Optional[Path] = ConfigOption,
     if as_json:
         print(json.dumps([_alert_dict(alert, article) for alert, article in rows], ensure_ascii=False, indent=2))
         return
-    table = Table("id", "topic", "channel", "kind", "status", "attempts", "title", "last error")
+    table = Table("id", "topics", "channel", "kind", "status", "attempts", "title", "last error")
     for alert, article in rows:
-        table.add_row(str(alert.id), alert.topic_id, alert.channel, alert.kind, alert.status, str(alert.attempts),
+        table.add_row(str(alert.id), ", ".join(alert.topics or [alert.topic_id]), alert.channel, alert.kind, alert.status, str(alert.attempts),
                       article.title[:60], (alert.last_error or "")[:60])
     console.print(table)
 
 
 def _alert_dict(alert, article) -> dict:
-    return {"id": alert.id, "topic": alert.topic_id, "channel": alert.channel, "kind": alert.kind,
+    return {"id": alert.id, "topic": alert.topic_id, "topics": list(alert.topics or [alert.topic_id]), "channel": alert.channel, "kind": alert.kind,
             "status": alert.status, "attempts": alert.attempts, "created": _iso(alert.created),
             "next_attempt": _iso(alert.next_attempt) if alert.status == "pending" else None,
             "sent_at": _iso(alert.sent_at), "last_error": alert.last_error, "story_id": alert.story_id,
@@ -181,7 +181,7 @@ def alerts_test(channel: str = typer.Argument(..., help="Channel name (RASID_CHA
     from flows.alerts.messages import AlertView, Renderer
     from flows.alerts.relay import Channels
 
-    sample = AlertView(topic_id="test", topic_title="اختبار قناة راصد", title="رسالة تجريبية من راصد",
+    sample = AlertView(topic_ids=("test",), topic_titles=("اختبار قناة راصد",), title="رسالة تجريبية من راصد",
                        outlet="rasid", published="—", url="https://example.org/rasid-test",
                        snippet="هذه رسالة تجريبية للتأكد من وصول التنبيهات.", terms=("تجريبية",))
     with user_errors():

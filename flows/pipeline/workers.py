@@ -79,7 +79,7 @@ def count_duplicates(target) -> Duplicates:
     with Session(engine) as session:
         urls = session.exec(select(Article.url, func.count()).group_by(Article.url).having(func.count() > 1)).all()
         alerts = session.exec(
-            select(Alert.story_id, Alert.topic_id, Alert.channel, func.count())
-            .where(Alert.kind == "new").group_by(Alert.story_id, Alert.topic_id, Alert.channel)
+            select(Alert.story_id, Alert.channel, func.count())
+            .where(Alert.kind == "new").group_by(Alert.story_id, Alert.channel)
             .having(func.count() > 1)).all()
     return Duplicates(articles=sum(n - 1 for *_, n in urls), alerts=sum(n - 1 for *_, n in alerts))
