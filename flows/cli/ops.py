@@ -10,7 +10,7 @@ from typing import Iterator, Optional
 import typer
 from rich.table import Table
 
-from flows.cli.app import ConfigOption, app, console, settings_from, user_errors
+from flows.cli.app import ConfigOption, app, console, fitting_table, settings_from, user_errors
 
 db_app = typer.Typer(help="Database schema and maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -33,7 +33,9 @@ def db_upgrade(config: Optional[Path] = ConfigOption) -> None:
 
 @app.command()
 def runs(config: Optional[Path] = ConfigOption, limit: int = typer.Option(10, min=1, help="How many recent runs."),
-         as_json: bool = typer.Option(False, "--json", help="Print a JSON list of the runs, newest first.")) -> None:
+         as_json: bool = typer.Option(False, "--json", help="Print a JSON list of the runs, newest first."),
+         wide: bool = typer.Option(False, "--wide", help="Every count (discovered and fetched too), the status in "
+                                   "its own column; the default fits 80 columns.")) -> None:
     """List recent poll runs with their counts per outlet.
 
     Status: running, completed, or crashed (marked by the next poll when the process that ran it died; that poll
@@ -51,13 +53,17 @@ def runs(config: Optional[Path] = ConfigOption, limit: int = typer.Option(10, mi
     if as_json:
         print(json.dumps([_run_dict(run) for run in rows], ensure_ascii=False, indent=2))
         return
-    table = Table("run", "started (UTC)", "status", "outlet", *_RUN_COUNTS)
+    counts = _RUN_COUNTS if wide else _RUN_COUNTS[2:]
+    own = ["run", "started\nUTC", "status"] if wide else ["run", "started\nUTC"]
+    cells = []
     for run in rows:
-        first = [str(run.id), f"{run.started:%Y-%m-%d %H:%M}", run.status]
+        first = ([str(run.id), f"{run.started:%Y-%m-%d %H:%M}", run.status] if wide
+                 else [f"{run.id} {run.status}", f"{run.started:%Y-%m-%d %H:%M}"])
         for outlet_id, c in (run.counts.get("outlets") or {"-": {}}).items():
-            table.add_row(*first, outlet_id, *(str(c.get(k, "")) for k in _RUN_COUNTS))
+            cells.append([*first, outlet_id, *(str(c.get(k, "")) for k in counts)])
             first = [""] * len(first)  # a run's own columns once, on its first outlet's row
-    console.print(table)
+    headers = [*own, "outlet", *counts]
+    console.print(fitting_table(headers, cells, wrap=range(len(own)), numbers=range(len(own) + 1, len(headers))))
 
 
 _RUN_COUNTS = ("discovered", "fetched", "stored", "matched", "alerts", "failed")
