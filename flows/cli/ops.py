@@ -125,11 +125,14 @@ def serve(config: Optional[Path] = ConfigOption,
           interval_seconds: Optional[int] = typer.Option(
               None, min=5, help="Poll every group and run the relay at this interval instead of each outlet's "
               "poll_minutes (for trying a set-up out)."),
+          web_port: Optional[int] = typer.Option(None, "--web-port", min=1, max=65535, help="Port of the findings "
+                                                 "page (default: setting web.port, 4280; web.with_serve=false: none)."),
           ) -> None:
     """Run the polls (per group of outlets sharing an interval), the alert relay and the digest on schedules.
 
     Without PREFECT_API_URL it starts a local Prefect server on 127.0.0.1:PORT, whose UI is the dashboard of runs
-    (Prefect's temporary server has no scheduler), and stops it on exit. Stops cleanly on SIGTERM/SIGINT.
+    (Prefect's temporary server has no scheduler), and stops it on exit. It also serves the findings page of
+    `rasid web` on WEB_PORT. Stops cleanly on SIGTERM/SIGINT.
     """
     from flows.ops import prefect_env
     from flows.ops.serve import interval_groups, serve_forever
@@ -140,7 +143,7 @@ def serve(config: Optional[Path] = ConfigOption,
         for minutes, ids in interval_groups(settings).items():
             every = f"{interval_seconds} s" if interval_seconds else f"{minutes} min"
             console.print(f"poll every {every}: {', '.join(ids)}")
-        with _prefect_api(settings, port) as api_url:
+        with _prefect_api(settings, port) as api_url, _findings_page(settings, web_port):
             from prefect.settings import PREFECT_API_URL, temporary_settings
 
             with temporary_settings({PREFECT_API_URL: api_url}):
@@ -178,6 +181,25 @@ def _prefect_api(settings, port: int) -> Iterator[str]:
     with LocalServer(port, log_file=log_file) as server:
         console.print(f"dashboard: {server.ui_url}  (other commands: PREFECT_API_URL={server.api_url})")
         yield server.api_url
+
+
+@contextmanager
+def _findings_page(settings, port: Optional[int]) -> Iterator[None]:
+    """The page of `rasid web` in a thread of this process, for as long as `serve` runs."""
+    if not settings.web.with_serve:
+        yield
+        return
+    from flows.web.server import BackgroundWeb, page_url
+    from storage.db import init_db
+
+    init_db(settings)  # serve's polls create the archive anyway; the page opens it read-only
+    host, port = settings.web.host, port or settings.web.port
+    page = BackgroundWeb.start(settings, host, port)
+    console.print(f"findings page: {page_url(host, port)}  (read-only)", highlight=False)
+    try:
+        yield
+    finally:
+        page.stop()
 
 
 @alerts_app.command("test")
