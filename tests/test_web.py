@@ -204,3 +204,15 @@ def test_chart_counts_stories_per_topic_per_day(web):
         if timedelta(0) <= last_day - day < timedelta(days=30):
             expected[day.isoformat()] = expected.get(day.isoformat(), 0) + 1
     assert {day: n for day, n in bars.items() if n} == expected
+
+
+def test_latest_stories_are_the_same_by_either_plan(archive, monkeypatch):
+    """A sparse topic's stories are collected, a dense one's looked for newest first: same answer."""
+    from storage import findings
+
+    url, _ = archive
+    with Session(read_only_engine(url)) as session:
+        collected = findings.latest_stories(session, "withdrawal", 3)
+        monkeypatch.setattr(findings, "SPARSE_TOPIC", 0)
+        walked = findings.latest_stories(session, "withdrawal", 3)
+    assert collected == walked and [s.title for s in collected] == [s.title for s in topic_stories(url)[:3]]

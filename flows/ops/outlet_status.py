@@ -17,12 +17,12 @@ def status_rows(settings: Any, session: Session, now: datetime | None = None) ->
     """One dict per configured outlet (read-only): health, last success, failures, items a day, poll interval."""
     now = now or datetime.now(timezone.utc)
     outlets = load_outlets(settings.outlets_file)
-    activity = outlet_activity(session, now - timedelta(days=30))
+    activity = outlet_activity(session, [outlet.id for outlet in outlets], now)
     rows = []
     for outlet in outlets:
-        state, recent = activity.states.get(outlet.id), activity.recent.get(outlet.id, [])
-        week = [d for d in recent if d >= now - timedelta(days=7)]
-        usual_gap = timedelta(days=30) / len(recent) if recent else None
+        state, week, month = activity.states.get(outlet.id), activity.week.get(outlet.id, []), \
+            activity.month.get(outlet.id, 0)
+        usual_gap = timedelta(days=30) / month if month else None
         rows.append({
             "id": outlet.id, "name": outlet.name, "enabled": outlet.enabled,
             "health": outlet_health(state.failures if state else 0.0, state.last_success if state else None,
@@ -30,6 +30,6 @@ def status_rows(settings: Any, session: Session, now: datetime | None = None) ->
             "diagnosis": state.diagnosis if state else None,
             "last_polled": state.last_polled if state else None, "last_success": state.last_success if state else None,
             "failures": state.failures if state else 0.0, "last_error": state.last_error if state else None,
-            "items_per_day_7d": len(week) / 7, "items_per_day_30d": len(recent) / 30,
-            "poll_minutes": poll_interval_minutes(recent, now, minimum=5, maximum=360)})
+            "items_per_day_7d": len(week) / 7, "items_per_day_30d": month / 30,
+            "poll_minutes": poll_interval_minutes(week, now, minimum=5, maximum=360)})
     return rows

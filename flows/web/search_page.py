@@ -16,7 +16,7 @@ from flows.web.site import Site, marked, safe_href, shown_url
 from storage import findings
 from storage.search import ArchiveFilter, search
 
-LIMIT = 100
+LIMIT = 50
 DAY_CHOICES = (1, 7, 30, 90, 365)
 
 
