@@ -28,6 +28,7 @@ class AlertLine:
     channel: str
     status: str
     article_id: int
+    outlet: str = ""       # the outlet of the article that wrote it
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ def story_page(session: Session, site: Site, story_id: int) -> dict | None:
         return None
     rows = findings.story_articles(session, story_id)
     matches = findings.article_matches(session, [row.id for row in rows])
-    alerts = [_alert_line(site, alert) for alert in findings.story_alerts(session, [story_id])]
+    outlet_of = {row.id: site.outlet_name(row.outlet_id) for row in rows}
+    alerts = [_alert_line(site, alert, outlet_of.get(alert.article_id, "")) for alert in
+              findings.story_alerts(session, [story_id])]
     additions = _additions(site, rows)
     entries = [_entry(site, row, matches[row.id], added, [a for a in alerts if a.article_id == row.id])
                for row, added in zip(rows, additions)]
@@ -122,7 +125,7 @@ def _describe(site: Site, addition) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _alert_line(site: Site, alert: findings.AlertRow) -> AlertLine:
+def _alert_line(site: Site, alert: findings.AlertRow, outlet: str) -> AlertLine:
     return AlertLine(site.clock.reader(alert.sent_at or alert.created), KIND_NAMES.get(alert.kind, alert.kind),
                      site.topic_title(alert.topic_id), alert.channel, STATUS_NAMES.get(alert.status, alert.status),
-                     alert.article_id)
+                     alert.article_id, outlet)
