@@ -4,9 +4,13 @@
     near  := unary ("NEAR/n" unary)* ;  unary := "NOT" unary | "title:" unary | primary
     primary := "(" query ")" | "phrase" | «phrase» | word | word* | @list
 
-Operators are upper case (a lower-case `and` is an English word). Two words side by
-side are an error, not an implicit AND, because an analyst who writes القوات الأمريكية
-without quotes almost always meant the phrase. Errors say what was expected and where.
+Operators are upper case (a lower-case `and` is an English word). In a topic file two
+words side by side are an error, not an implicit AND, because an analyst who writes
+القوات الأمريكية without quotes almost always meant the phrase, and a topic alerts for
+months on what it was read as. A search box is the other case: `implicit_and=True` reads
+words side by side as AND (`and := near ("AND"? near)*`), as every search box does, and
+`query_text` prints the explicit reading back so the searcher sees it. Errors say what
+was expected and where.
 """
 
 from __future__ import annotations
@@ -146,9 +150,12 @@ def _word_lexeme(value: str, start: int, error) -> _Lexeme:
     return _Lexeme("word", value, start)
 
 
+_OPERAND_START = ("word", "phrase", "field", "(", "NOT")
+
+
 class _Parser:
-    def __init__(self, text: str, error) -> None:
-        self.text, self.error = text, error
+    def __init__(self, text: str, error, implicit_and: bool = False) -> None:
+        self.text, self.error, self.implicit_and = text, error, implicit_and
         self.lexemes = _lex(text, error)
         self.pos = 0
 
@@ -179,13 +186,14 @@ class _Parser:
         return self.chain("OR", self.and_, Or)
 
     def and_(self) -> Node:
-        return self.chain("AND", self.near, And)
+        return self.chain("AND", self.near, And, implicit=self.implicit_and)
 
-    def chain(self, operator: str, operand, node_type) -> Node:
-        """operand (operator operand)*, as one n-ary node."""
+    def chain(self, operator: str, operand, node_type, implicit: bool = False) -> Node:
+        """operand (operator operand)*, as one n-ary node; `implicit`: the operator may be left out."""
         children = [operand()]
-        while self.peek.kind == operator:
-            self.take()
+        while self.peek.kind == operator or (implicit and self.peek.kind in _OPERAND_START):
+            if self.peek.kind == operator:
+                self.take()
             children.append(operand())
         return children[0] if len(children) == 1 else node_type(tuple(children))
 
@@ -262,10 +270,11 @@ def term_from_text(text: str, offset: int, error, *, quoted: bool) -> Term:
     return Term(shown, tuple(words))
 
 
-def parse_query(text: str, *, source: str = "", line: int = 1, column: int = 1) -> Node:
+def parse_query(text: str, *, source: str = "", line: int = 1, column: int = 1, implicit_and: bool = False) -> Node:
     """Parse a topic query; QuerySyntaxError names source, line and column of the mistake.
 
     line/column give where the query text starts in its file (the YAML value).
+    implicit_and: words side by side mean AND (a search box); topic files leave it off.
     """
     def error(message: str, offset: int) -> QuerySyntaxError:
         before = text[:offset]
@@ -275,7 +284,7 @@ def parse_query(text: str, *, source: str = "", line: int = 1, column: int = 1) 
 
     if not text.strip():
         raise error("the query is empty: expected a term", 0)
-    node = _Parser(text, error).parse()
+    node = _Parser(text, error, implicit_and).parse()
     if can_match_without_terms(node):
         raise error("the query must require at least one term (NOT alone would match every article)", 0)
     return node
@@ -305,6 +314,45 @@ def list_refs(node: Node) -> list[ListRef]:
     if isinstance(node, Near):
         return list_refs(node.left) + list_refs(node.right)
     return []
+
+
+def query_text(node: Node) -> str:
+    """The query written out with every operator explicit; parsing it gives the same tree.
+
+    Shows a searcher how words side by side were read (عين الأسد -> عين AND الأسد), and
+    hands that reading to code that parses queries the strict way (the topic matcher).
+    """
+    if isinstance(node, Term):
+        return _term_text(node)
+    if isinstance(node, ListRef):
+        return "@" + node.name
+    if isinstance(node, (And, Or)):
+        joiner = " AND " if isinstance(node, And) else " OR "
+        return joiner.join(_operand_text(child) for child in node.children)
+    if isinstance(node, Not):
+        return "NOT " + _operand_text(node.child)
+    if isinstance(node, Near):
+        return f"{_operand_text(node.left)} NEAR/{node.distance} {_operand_text(node.right)}"
+    if isinstance(node, Title):
+        return "title:" + _operand_text(node.child)
+    raise TypeError(f"not a query node: {node!r}")
+
+
+def _operand_text(node: Node) -> str:
+    """A child in parentheses unless it binds tighter than any operator around it (a term, NOT, title:)."""
+    text = query_text(node)
+    return text if isinstance(node, (Term, ListRef, Not, Title)) else f"({text})"
+
+
+def _term_text(term: Term) -> str:
+    """A word as typed; a phrase between the first kind of quotes its text does not hold."""
+    if not term.text.startswith('"'):
+        return term.text
+    inner = term.text[1:-1]
+    for opening, closing in (('"', '"'), ("«", "»"), ("“", "”")):
+        if opening not in inner and closing not in inner:
+            return f"{opening}{inner}{closing}"
+    raise ValueError(f"a phrase holding every kind of quote cannot be written back: {term.text!r}")
 
 
 def explain(node: Node, indent: str = "") -> str:

@@ -58,6 +58,28 @@ class FetchSettings(BaseModel):
         return value
 
 
+class WebSettings(BaseModel):
+    """The read-only findings page (`rasid web`, and beside the Prefect UI under `rasid serve`)."""
+
+    host: str = Field("127.0.0.1", description="address the page listens on (127.0.0.1: this machine only)")
+    port: int = Field(4280, ge=1, le=65535)
+    with_serve: bool = Field(True, description="rasid serve serves the page too")
+    timezone: str = Field("UTC", description="the reader's zone for times on the page: an IANA name "
+                          "(Asia/Baghdad) or UTC")
+    stories_per_topic: int = Field(10, ge=1, le=200, description="latest stories listed per topic on the front page")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as Asia/Baghdad, or UTC)") from None
+        return value
+
+
 class Settings(BaseSettings):
     """Everything a run of rasid may be configured with."""
 
@@ -78,6 +100,7 @@ class Settings(BaseSettings):
     operator_channels: list[str] = Field(default_factory=list,
                                          description="who hears that an outlet went dark (default: default_channels)")
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     alert_lease_s: float = Field(120.0, gt=0, description="how long a relay holds an alert it is delivering")
     alert_max_attempts: int = Field(5, ge=1, description="deliveries tried before an alert is marked failed")
     max_articles_per_outlet: int = Field(50, ge=1, description="newest feed items fetched per poll")

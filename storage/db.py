@@ -111,6 +111,37 @@ def check_url(url: str) -> None:
         raise PermanentError(f"invalid database URL ({exc.__class__.__name__})") from None
 
 
+def read_only_engine(target: Any) -> Engine:
+    """An engine that cannot write, for pages that only read (flows/web): SQLite opened with
+    mode=ro (and plain deferred transactions, so a reader never takes the write lock), PostgreSQL
+    sessions with default_transaction_read_only. A missing SQLite file is an error, not a new
+    empty archive. Nothing is migrated here (storage.migrate.current tells whether it must be)."""
+    url = normalize_url(_url_of(target))
+    key = "read-only " + url
+    if key not in _ENGINES:
+        _ENGINES[key] = _create_read_only(url)
+    return _ENGINES[key]
+
+
+def _create_read_only(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                             connect_args={"options": "-c default_transaction_read_only=on"})
+    path = Path(parsed.database or "")
+    if not parsed.database or parsed.database == ":memory:" or not path.is_file():
+        raise PermanentError(f"no archive at {path} (fill one with `rasid poll`, or `rasid demo --state-dir DIR` "
+                             "and RASID_STATE_DIR=DIR)")
+    engine = create_engine(f"sqlite:///file:{path.resolve()}?mode=ro&uri=true",
+                           connect_args={"timeout": 60, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        dbapi_conn.execute("PRAGMA busy_timeout=60000")
+
+    return engine
+
+
 def dispose_engines() -> None:
     """Close every pooled connection (tests drop their databases afterwards)."""
     for engine in _ENGINES.values():

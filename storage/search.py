@@ -6,6 +6,10 @@ indexes that row with FTS5, PostgreSQL with a GIN index over the same words as e
 lexemes (a generated tsvector column), so both find exactly the articles whose words
 the query names.
 
+A search reads words side by side as AND, as a search box does (`عين الأسد` is
+`عين AND الأسد`); topic files keep requiring the operator (extractors/query.py says why).
+`SearchResult.read_as` is the query with every operator written out.
+
 The database only narrows the archive to candidates: a query is translated into a
 boolean over single words that every true match satisfies (a phrase becomes AND of
 its words, NEAR becomes AND, title: looks in the whole article). Each candidate is then
@@ -27,7 +31,8 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from extractors.query import And, ListRef, Near, Node, Not, Or, Term, Title, parse_query, term_from_text
+from extractors.query import (And, ListRef, Near, Node, Not, Or, QuerySyntaxError, Term, Title, list_refs, parse_query,
+                              query_text, term_from_text)
 from extractors.search_terms import index_terms  # noqa: F401 - part of this module's API (tests, bench)
 from storage.inserts import insert_ignore, upsert
 from storage.models import Article, ArticleSearch, Match
@@ -87,6 +92,7 @@ class SearchResult:
     checked: int               # candidates the matcher read to find the hits
     full_scan: bool = False    # the query had no word the index could require (e.g. a OR NOT b)
     indexed: int = 0           # articles the catch-up indexed before searching
+    read_as: str = ""          # the query with every operator written out (words side by side: AND)
 
 
 # ---- indexing -------------------------------------------------------------------------------------------
@@ -270,15 +276,30 @@ def _index_clause(session: Session, expr):
 
 # ---- search ---------------------------------------------------------------------------------------------
 
+def read_query(query: str, lists: Mapping[str, Sequence[str]] = {}) -> tuple[Node, str]:
+    """A search box's query: its tree (words side by side are AND) and that reading written out.
+
+    Raises QuerySyntaxError naming the column, also for an @list the lists file does not define.
+    """
+    tree = parse_query(query, source="search", implicit_and=True)
+    for ref in list_refs(tree):
+        if ref.name not in lists:
+            known = ", ".join("@" + name for name in sorted(lists)) or "none"
+            raise QuerySyntaxError(f"unknown list @{ref.name} (lists defined: {known})", offset=ref.offset,
+                                   source="search", line=1, column=ref.offset + 1)
+    return tree, query_text(tree)
+
+
 def search(session: Session, query: str, where: ArchiveFilter = ArchiveFilter(), limit: int = 20,
-           lists: Mapping[str, Sequence[str]] = {}) -> SearchResult:
-    """Newest articles first that satisfy `query` (topic query language); raises QuerySyntaxError."""
+           lists: Mapping[str, Sequence[str]] = {}, catch_up: bool = True) -> SearchResult:
+    """Newest articles first that satisfy `query` (topic query language, words side by side as AND);
+    raises QuerySyntaxError. `catch_up=False` reads only (no indexing of unindexed articles first)."""
     from extractors.matcher import TopicMatcher
     from extractors.topics import Topic
 
-    tree = parse_query(query, source="search")
-    matcher = TopicMatcher.compile([Topic(id="search", title="search", query=query, source="search")], lists)
-    indexed = sync_index(session)
+    tree, read_as = read_query(query, lists)
+    matcher = TopicMatcher.compile([Topic(id="search", title="search", query=read_as, source="search")], lists)
+    indexed = sync_index(session) if catch_up else 0
     expr = index_condition(tree, lists)
     ids = _candidate_ids(session, expr, where)
     hits, checked = [], 0
@@ -292,7 +313,7 @@ def search(session: Session, query: str, where: ArchiveFilter = ArchiveFilter(),
         session.commit()    # end the read between batches: SQLite readers hold the write lock (BEGIN IMMEDIATE)
         if len(hits) >= limit:
             break
-    return SearchResult(tuple(_with_topics(session, hits)), len(ids), checked, expr is None, indexed)
+    return SearchResult(tuple(_with_topics(session, hits)), len(ids), checked, expr is None, indexed, read_as)
 
 
 def _candidate_ids(session: Session, expr, where: ArchiveFilter) -> list[int]:

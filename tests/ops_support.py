@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import time
 from pathlib import Path
 from typing import Callable, TypeVar
@@ -26,6 +27,12 @@ def replay_settings_file(path: Path, *, replay_url: str, sink_url: str, state_di
         data["database_url"] = database_url
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def rasid_command() -> list[str]:
+    """The `rasid` command of this environment, as an operator runs it."""
+    script = Path(sys.executable).with_name("rasid")
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from flows.cli import app; app()"]
 
 
 def free_port() -> int:

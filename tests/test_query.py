@@ -3,7 +3,8 @@
 import pytest
 
 from extractors.errors import ConfigError
-from extractors.query import And, ListRef, Near, Not, Or, QuerySyntaxError, Term, Title, explain, list_refs, parse_query
+from extractors.query import (And, ListRef, Near, Not, Or, QuerySyntaxError, Term, Title, explain, list_refs, parse_query,
+                              query_text)
 from extractors.topics import parse_lists, parse_topic
 
 
@@ -172,3 +173,52 @@ def test_any_query_text_parses_or_fails_with_a_positioned_syntax_error(pieces):
         assert exc.line >= 3 and exc.column >= 1 and exc.reason
         return
     assert explain(tree)
+
+
+def test_a_search_box_reads_words_side_by_side_as_and_with_and_s_precedence():
+    assert parse_query("عين الأسد", implicit_and=True) == parse_query("عين AND الأسد")
+    assert parse_query("a b OR c", implicit_and=True) == parse_query("(a AND b) OR c")
+    assert parse_query("a NOT b", implicit_and=True) == parse_query("a AND NOT b")
+    assert parse_query('title:x "y z" NEAR/3 w', implicit_and=True) == parse_query('title:x AND ("y z" NEAR/3 w)')
+    assert parse_query("a AND b c", implicit_and=True) == parse_query("a AND b AND c")
+
+
+def test_topic_queries_still_refuse_words_side_by_side():
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query("القوات الأمريكية")
+    assert "side by side" in info.value.reason and info.value.column == 8
+
+
+@pytest.mark.parametrize("query, column, expected", [
+    ("عين (الأسد", 11, 'expected ")" to close the "(" at column 5'),
+    ("عين NOT", 8, "expected a term"),
+    ("NOT عين", 1, "must require at least one term"),
+    ('عين "الأسد', 5, "expected a closing"),
+])
+def test_a_search_box_keeps_precise_errors(query, column, expected):
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query(query, source="search", implicit_and=True)
+    assert expected in info.value.reason and info.value.column == column
+
+
+@pytest.mark.parametrize("query, written", [
+    ("عين الأسد", "عين AND الأسد"),
+    ("a (b OR c) NOT (d OR e)", "a AND (b OR c) AND NOT (d OR e)"),
+    ('«a "b" c» dd*', '«a "b" c» AND dd*'),
+    ("title:(x y) @bases", "title:(x AND y) AND @bases"),
+    ("(a NEAR/5 b) NEAR/2 c", "(a NEAR/5 b) NEAR/2 c"),
+])
+def test_query_text_writes_the_reading_out(query, written):
+    assert query_text(parse_query(query, implicit_and=True)) == written
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=12))
+def test_query_text_parses_back_to_the_same_tree_in_the_strict_language(pieces):
+    """What a search box read is handed to the strict parser (the topic matcher): same tree, always."""
+    text = " ".join(pieces)
+    try:
+        tree = parse_query(text, implicit_and=True)
+    except QuerySyntaxError:
+        return
+    assert parse_query(query_text(tree)) == tree

@@ -154,8 +154,16 @@ def test_cli_search_json_and_errors(archive):
     text = runner.invoke(app, ["search", "أربيل", "--since", "30d", "--database-url", url])
     assert text.exit_code == 0 and "https://beta.example/persian" in text.stdout
 
-    bad = runner.invoke(app, ["search", "القوات الأمريكية", "--database-url", url])
-    assert bad.exit_code == 1 and "side by side" in bad.stderr and "Traceback" not in bad.output
+    side_by_side = runner.invoke(app, ["search", "القوات الأمريكية", "--json", "--database-url", url])
+    assert side_by_side.exit_code == 0, side_by_side.output
+    report = json.loads(side_by_side.stdout)
+    assert report["read_as"] == "القوات AND الأمريكية"
+    assert {hit["id"] for hit in report["hits"]} == keys(ids, "apart", "phrase")   # both words, apart or together
+    bad = runner.invoke(app, ["search", "القوات (الأمريكية", "--database-url", url])
+    assert bad.exit_code == 1 and "column 8" in bad.stderr and "search:1:18" in bad.stderr
+    assert "Traceback" not in bad.output
+    unknown = runner.invoke(app, ["search", "بغداد @nolist", "--database-url", url])
+    assert unknown.exit_code == 1 and "search:1:7: unknown list @nolist" in unknown.stderr
     bad_date = runner.invoke(app, ["search", "بغداد", "--since", "yesterday", "--database-url", url])
     assert bad_date.exit_code == 2
 

@@ -7,29 +7,25 @@ bounded and polls the database and the alert sink; nothing asserts how fast it i
 
 from __future__ import annotations
 
+import html
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
-from ops_support import free_port, replay_settings_file, wait_until
+from ops_support import free_port, rasid_command, replay_settings_file, wait_until
 from sqlmodel import Session, select
 
 from flows.ops.local_prefect import port_is_free
 from flows.replay.demo import REPLAY_DIR
 from flows.settings import load_settings
 from storage.db import init_db
-from storage.models import Article, PollRun
+from storage.models import Article, Match, PollRun, Story
 
 WAVE1 = yaml.safe_load((REPLAY_DIR / "expected.yaml").read_text(encoding="utf-8"))["waves"]["wave1"]["articles"]
-
-
-def rasid_command() -> list[str]:
-    script = Path(sys.executable).with_name("rasid")
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from flows.cli import app; app()"]
 
 
 def child_env(prefect_home: Path) -> dict[str, str]:
@@ -52,8 +48,9 @@ def _completed_runs(settings) -> list[PollRun]:
 
 @pytest.mark.timeout(600)  # a bound for a loaded machine; it usually takes well under a minute
 def test_serve_runs_scheduled_polls_and_stops_cleanly_on_sigterm(tmp_path, replay, sink):
+    web_port = free_port()
     config = replay_settings_file(tmp_path / "settings.yaml", replay_url=replay.base_url, sink_url=sink.url(),
-                                  state_dir=tmp_path / "state")
+                                  state_dir=tmp_path / "state", web={"port": web_port})
     settings = load_settings(config)
     port = free_port()
     log = open(tmp_path / "serve.log", "w+")
@@ -74,6 +71,12 @@ def test_serve_runs_scheduled_polls_and_stops_cleanly_on_sigterm(tmp_path, repla
         runs = _completed_runs(settings)
         assert runs and all(r.flow_run_id for r in runs), "the polls ran as Prefect flow runs"
         assert not port_is_free(port), "the local Prefect server (the dashboard) is up while serve runs"
+        # the dashboard's UI calls the API on serve's port, not Prefect's default 4200
+        ui = httpx.get(f"http://127.0.0.1:{port}/ui-settings", timeout=30, trust_env=False).json()
+        assert ui["api_url"] == f"http://127.0.0.1:{port}/api"
+        page = httpx.get(f"http://127.0.0.1:{web_port}/", timeout=30, trust_env=False)
+        assert page.status_code == 200 and _matched_titles(settings)
+        assert all(title in html.unescape(page.text) for title in _matched_titles(settings))
         before_stop = _tail(log, chars=10**6)
         assert "Traceback" not in before_stop, before_stop
     finally:
@@ -86,7 +89,15 @@ def test_serve_runs_scheduled_polls_and_stops_cleanly_on_sigterm(tmp_path, repla
     assert code == 0, _tail(log)
     output = _tail(log, chars=10**6)
     assert "poll every 600 s" in output and "dashboard: http://127.0.0.1:" in output
+    assert f"findings page: http://127.0.0.1:{web_port}" in output
+    wait_until(lambda: port_is_free(web_port), timeout_s=30, failure="the findings page outlived serve")
     wait_until(lambda: port_is_free(port), timeout_s=30, failure="the local Prefect server outlived serve")
+
+
+def _matched_titles(settings) -> list[str]:
+    with Session(init_db(settings)) as session:
+        matched = select(Article.story_id).join(Match, Match.article_id == Article.id)
+        return list(session.exec(select(Story.title).where(Story.id.in_(matched))))
 
 
 def _tail(log, chars: int = 6000) -> str:

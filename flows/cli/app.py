@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional, Sequence
 
 import typer
 from rich.console import Console
@@ -36,6 +36,34 @@ def settings_from(config: Optional[Path], **overrides):
     from flows.settings import load_settings
 
     return load_settings(config, **overrides)
+
+
+def fitting_table(headers: Sequence[str], rows: Iterable[Sequence[str]], wrap: Iterable[int] = (),
+                  numbers: Iterable[int] = ()):
+    """A rich table that narrows without cutting cells to "…" (a cut date or status reads as another
+    one): only the columns in `wrap` (dates, messages) give up width, by wrapping at spaces, down to
+    their longest word; the others keep theirs. Columns in `numbers` are right-aligned. Widths are worked out here because rich's own
+    shrinking ignores a column's longest word and crops the last columns."""
+    from rich import box
+    from rich.table import Table
+
+    rows = [[str(cell) for cell in row] for row in rows]
+    columns = [[header, *(row[index] for row in rows)] for index, header in enumerate(headers)]
+    widths = [max(len(line) for cell in column for line in cell.splitlines() or [""]) for column in columns]
+    room = console.width - 3 * (len(headers) - 1)   # a space of border and one of padding each side
+    for index in sorted(set(wrap) & set(range(len(headers))), key=lambda i: -widths[i]):
+        if sum(widths) <= room:
+            break
+        longest_word = max((len(word) for cell in columns[index] for word in cell.split()), default=1)
+        widths[index] = max(longest_word, widths[index] - (sum(widths) - room))
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    right = set(numbers)
+    for index, (header, width) in enumerate(zip(headers, widths)):
+        table.add_column(header, overflow="fold", width=width if sum(widths) <= room else None,
+                         justify="right" if index in right else "left")
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 @contextmanager

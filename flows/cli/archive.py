@@ -55,14 +55,16 @@ def _settings(config: Optional[Path], database_url: Optional[str]):
 
 @app.command()
 def search(
-    query: str = typer.Argument(..., help='Topic query language: words, "phrases", prefix*, AND OR NOT, '
-                                "parentheses, NEAR/n, title:, @list. Two bare words side by side are an error."),
+    query: str = typer.Argument(..., help='Words side by side must all be there (as in a search box); and the '
+                                'topic query language: "phrases", prefix*, AND OR NOT, parentheses, NEAR/n, title:, '
+                                "@list."),
     topic: Optional[str] = TopicOption, since: Optional[str] = SinceOption, outlet: Optional[str] = OutletOption,
     limit: int = typer.Option(20, "--limit", "-n", min=1, help="Show at most this many articles (newest first)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object with the hits."),
     config: Optional[Path] = ConfigOption, database_url: Optional[str] = DatabaseOption,
 ) -> None:
-    """Search the stored articles, newest first, with the same normalization and query language as topics."""
+    """Search the stored articles, newest first: words side by side must all be there; the topic query language
+    (quotes, OR, NOT, NEAR/n, title:, prefix*) with the same Arabic normalization as topics."""
     from flows.pipeline.watch import load_lists
     from storage.db import open_db
     from storage.search import ArchiveFilter
@@ -75,7 +77,7 @@ def search(
         with open_db(settings) as session:
             result = run_search(session, query, where, limit, lists)
     if as_json:
-        print(json.dumps({"query": query, "hits": [hit.to_dict() for hit in result.hits],
+        print(json.dumps({"query": query, "read_as": result.read_as, "hits": [hit.to_dict() for hit in result.hits],
                           "candidates": result.candidates, "checked": result.checked,
                           "full_scan": result.full_scan}, ensure_ascii=False, indent=2))
         return
@@ -87,6 +89,8 @@ def search(
         console.print(f"  {hit.marked}", highlight=False, markup=False)
         console.print(f"  {hit.url}\n", highlight=False, markup=False, soft_wrap=True)
     scan = " (no word the index could require: every article in range was read)" if result.full_scan else ""
+    if result.read_as != query.strip():
+        err_console.print(f"read as: {result.read_as}", highlight=False, markup=False)
     if result.indexed:
         err_console.print(f"indexed {result.indexed} article(s) stored without a search row first", highlight=False)
     err_console.print(f"{len(result.hits)} article(s); {result.candidates} candidate(s) from the index, "

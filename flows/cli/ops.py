@@ -10,7 +10,7 @@ from typing import Iterator, Optional
 import typer
 from rich.table import Table
 
-from flows.cli.app import ConfigOption, app, console, settings_from, user_errors
+from flows.cli.app import ConfigOption, app, console, fitting_table, settings_from, user_errors
 
 db_app = typer.Typer(help="Database schema and maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -33,7 +33,9 @@ def db_upgrade(config: Optional[Path] = ConfigOption) -> None:
 
 @app.command()
 def runs(config: Optional[Path] = ConfigOption, limit: int = typer.Option(10, min=1, help="How many recent runs."),
-         as_json: bool = typer.Option(False, "--json", help="Print a JSON list of the runs, newest first.")) -> None:
+         as_json: bool = typer.Option(False, "--json", help="Print a JSON list of the runs, newest first."),
+         wide: bool = typer.Option(False, "--wide", help="Every count (discovered and fetched too), the status in "
+                                   "its own column; the default fits 80 columns.")) -> None:
     """List recent poll runs with their counts per outlet.
 
     Status: running, completed, or crashed (marked by the next poll when the process that ran it died; that poll
@@ -51,13 +53,17 @@ def runs(config: Optional[Path] = ConfigOption, limit: int = typer.Option(10, mi
     if as_json:
         print(json.dumps([_run_dict(run) for run in rows], ensure_ascii=False, indent=2))
         return
-    table = Table("run", "started (UTC)", "status", "outlet", *_RUN_COUNTS)
+    counts = _RUN_COUNTS if wide else _RUN_COUNTS[2:]
+    own = ["run", "started\nUTC", "status"] if wide else ["run", "started\nUTC"]
+    cells = []
     for run in rows:
-        first = [str(run.id), f"{run.started:%Y-%m-%d %H:%M}", run.status]
+        first = ([str(run.id), f"{run.started:%Y-%m-%d %H:%M}", run.status] if wide
+                 else [f"{run.id} {run.status}", f"{run.started:%Y-%m-%d %H:%M}"])
         for outlet_id, c in (run.counts.get("outlets") or {"-": {}}).items():
-            table.add_row(*first, outlet_id, *(str(c.get(k, "")) for k in _RUN_COUNTS))
+            cells.append([*first, outlet_id, *(str(c.get(k, "")) for k in counts)])
             first = [""] * len(first)  # a run's own columns once, on its first outlet's row
-    console.print(table)
+    headers = [*own, "outlet", *counts]
+    console.print(fitting_table(headers, cells, wrap=range(len(own)), numbers=range(len(own) + 1, len(headers))))
 
 
 _RUN_COUNTS = ("discovered", "fetched", "stored", "matched", "alerts", "failed")
@@ -119,11 +125,14 @@ def serve(config: Optional[Path] = ConfigOption,
           interval_seconds: Optional[int] = typer.Option(
               None, min=5, help="Poll every group and run the relay at this interval instead of each outlet's "
               "poll_minutes (for trying a set-up out)."),
+          web_port: Optional[int] = typer.Option(None, "--web-port", min=1, max=65535, help="Port of the findings "
+                                                 "page (default: setting web.port, 4280; web.with_serve=false: none)."),
           ) -> None:
     """Run the polls (per group of outlets sharing an interval), the alert relay and the digest on schedules.
 
     Without PREFECT_API_URL it starts a local Prefect server on 127.0.0.1:PORT, whose UI is the dashboard of runs
-    (Prefect's temporary server has no scheduler), and stops it on exit. Stops cleanly on SIGTERM/SIGINT.
+    (Prefect's temporary server has no scheduler), and stops it on exit. It also serves the findings page of
+    `rasid web` on WEB_PORT. Stops cleanly on SIGTERM/SIGINT.
     """
     from flows.ops import prefect_env
     from flows.ops.serve import interval_groups, serve_forever
@@ -134,7 +143,7 @@ def serve(config: Optional[Path] = ConfigOption,
         for minutes, ids in interval_groups(settings).items():
             every = f"{interval_seconds} s" if interval_seconds else f"{minutes} min"
             console.print(f"poll every {every}: {', '.join(ids)}")
-        with _prefect_api(settings, port) as api_url:
+        with _prefect_api(settings, port) as api_url, _findings_page(settings, web_port):
             from prefect.settings import PREFECT_API_URL, temporary_settings
 
             with temporary_settings({PREFECT_API_URL: api_url}):
@@ -172,6 +181,25 @@ def _prefect_api(settings, port: int) -> Iterator[str]:
     with LocalServer(port, log_file=log_file) as server:
         console.print(f"dashboard: {server.ui_url}  (other commands: PREFECT_API_URL={server.api_url})")
         yield server.api_url
+
+
+@contextmanager
+def _findings_page(settings, port: Optional[int]) -> Iterator[None]:
+    """The page of `rasid web` in a thread of this process, for as long as `serve` runs."""
+    if not settings.web.with_serve:
+        yield
+        return
+    from flows.web.server import BackgroundWeb, page_url
+    from storage.db import init_db
+
+    init_db(settings)  # serve's polls create the archive anyway; the page opens it read-only
+    host, port = settings.web.host, port or settings.web.port
+    page = BackgroundWeb.start(settings, host, port)
+    console.print(f"findings page: {page_url(host, port)}  (read-only)", highlight=False)
+    try:
+        yield
+    finally:
+        page.stop()
 
 
 @alerts_app.command("test")

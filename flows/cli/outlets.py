@@ -11,7 +11,8 @@ from typing import Any, Optional
 
 import typer
 
-from flows.cli.app import ConfigOption, app, console, err_console, outlets_app, settings_from, user_errors
+from flows.cli.app import (ConfigOption, app, console, err_console, fitting_table, outlets_app, settings_from,
+                           user_errors)
 
 
 @app.command("fetch")
@@ -93,58 +94,38 @@ async def _propose(fetch_settings: Any, url: str, outlet_id: str | None,
 def status_command(
     config: Optional[Path] = ConfigOption,
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of the table."),
+    wide: bool = typer.Option(False, "--wide", help="One table with every column (last poll, last error) instead "
+                              "of a table that fits 80 columns with the last errors listed under it."),
 ) -> None:
     """Health of each outlet: last success, failures (fractional), items per day, adaptive interval, last error."""
-    from rich.table import Table
-
     with user_errors():
         rows = _status_rows(settings_from(config))
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, default=str))
         return
-    table = Table("outlet", "health", "last success (UTC)", "failures", "items/day (7d)", "usual/day (30d)",
-                  "next poll (min)", "last error")
-    for row in rows:
-        last = row["last_success"]
-        table.add_row(row["id"], row["health"], f"{last:%Y-%m-%d %H:%M}" if last else "-", f"{row['failures']:.2f}",
-                      f"{row['items_per_day_7d']:.1f}", f"{row['items_per_day_30d']:.1f}",
-                      f"{row['poll_minutes']:.0f}", (row["last_error"] or "")[:80])
+    headers = ["outlet", "health", "last success\nUTC", "fail", "per day\n7d", "per day\n30d", "poll\nmin"]
+    cells = [[row["id"], row["health"], _minute(row["last_success"]), f"{row['failures']:.2f}",
+              f"{row['items_per_day_7d']:.1f}", f"{row['items_per_day_30d']:.1f}", f"{row['poll_minutes']:.0f}",
+              *([_minute(row["last_polled"]), row["last_error"] or ""] if wide else [])] for row in rows]
+    table = fitting_table(headers + (["last poll\nUTC", "last error"] if wide else []), cells, wrap=(2, 7, 8), numbers=range(3, 7))
     console.print(table)
+    errors = [row for row in rows if row["last_error"]]
+    if errors and not wide:
+        console.print("last errors:", highlight=False)
+        for row in errors:
+            console.print(f"  {row['id']}: {row['last_error']}", highlight=False, markup=False)
+
+
+def _minute(moment) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
 
 
 def _status_rows(settings: Any) -> list[dict[str, Any]]:
     """One dict per configured outlet, from the stored outlet state and article dates (read-only)."""
-    from datetime import datetime, timedelta, timezone
+    from sqlmodel import Session
 
-    from sqlmodel import Session, func, select
-
-    from flows.pipeline.discover import outlet_health, poll_interval_minutes
-    from flows.pipeline.watch import load_outlets
+    from flows.ops.outlet_status import status_rows
     from storage.db import init_db
-    from storage.models import Article, OutletState
 
-    now = datetime.now(timezone.utc)
-    outlets = load_outlets(settings.outlets_file)
     with Session(init_db(settings)) as session:
-        states = {s.id: s for s in session.exec(select(OutletState)).all()}
-        since = now - timedelta(days=30)
-        dates: dict[str, list[datetime]] = {}
-        for outlet_id, published in session.exec(select(Article.outlet_id, Article.published)
-                                                 .where(Article.published >= since)).all():
-            dates.setdefault(outlet_id, []).append(published)
-        newest = dict(session.exec(select(Article.outlet_id, func.max(Article.published))
-                                   .group_by(Article.outlet_id)).all())
-    rows = []
-    for outlet in outlets:
-        state, recent = states.get(outlet.id), dates.get(outlet.id, [])
-        week = [d for d in recent if (d if d.tzinfo else d.replace(tzinfo=timezone.utc)) >= now - timedelta(days=7)]
-        usual_gap = timedelta(days=30) / len(recent) if recent else None
-        rows.append({
-            "id": outlet.id, "enabled": outlet.enabled,
-            "health": outlet_health(state.failures if state else 0.0, state.last_success if state else None,
-                                    newest.get(outlet.id), now, usual_gap),
-            "last_polled": state.last_polled if state else None, "last_success": state.last_success if state else None,
-            "failures": state.failures if state else 0.0, "last_error": state.last_error if state else None,
-            "items_per_day_7d": len(week) / 7, "items_per_day_30d": len(recent) / 30,
-            "poll_minutes": poll_interval_minutes(recent, now, minimum=5, maximum=360)})
-    return rows
+        return status_rows(settings, session)

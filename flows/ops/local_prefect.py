@@ -63,11 +63,17 @@ class LocalServer:
     def ui_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def address_env(self) -> dict[str, str]:
+        """The server's own address in its settings. `prefect server start --port P` listens on P but
+        tells its UI (`/ui-settings`) the API is at PREFECT_SERVER_API_PORT, 4200 by default, so on
+        any other port every dashboard page said "Can't connect to Server API"."""
+        return {"PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": str(self.port)}
+
     def start(self, timeout_s: float = 120.0) -> "LocalServer":
         if not port_is_free(self.port):
             raise ConfigError(f"port {self.port} is in use: choose another with --port, or set PREFECT_API_URL "
                               "to the Prefect server already running there", source="serve")
-        env = {**os.environ, **QUIET_ENV, **self.extra_env}
+        env = {**os.environ, **QUIET_ENV, **self.extra_env, **self.address_env()}
         env.pop("PREFECT_API_URL", None)  # the server is not a client of anything
         if self.home:
             env["PREFECT_HOME"] = str(self.home)

@@ -1,0 +1,1 @@
+"""The analyst's page: the archive's stories, search and outlet health in a browser, read-only."""
