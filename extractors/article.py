@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -29,7 +29,7 @@ from extractors.agency import detect_agency
 from extractors.article_meta import (author_name, clean, first_attr, headline_element, meta_content,
                                      metadata_titles, strip_site_name)
 from extractors.article_text import main_text
-from extractors.dates_page import jsonld_objects, resolve_published
+from extractors.dates_page import in_offset, jsonld_objects, resolve_published
 from extractors.errors import PermanentError
 from extractors.language import detect_language
 from extractors.outlets import ExtractOverrides
@@ -46,9 +46,9 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 class ExtractedArticle:
     title: str | None
     text: str
-    published: datetime | None      # timezone-aware, UTC
+    published: datetime | None      # aware, with the page's own UTC offset (the outlet's when it gives none)
     date_source: str | None         # "jsonld" | "meta" | "time" | "byline" | "url" | "feed" | None
-    utc_offset_minutes: int | None  # the outlet's/page's offset when known (Baghdad = 180)
+    utc_offset_minutes: int | None  # published's offset: the page's, else the outlet's (Baghdad = 180)
     author: str | None
     site_name: str | None
     lang: str | None                # "ar" | "fa" | "en" | ...
@@ -59,10 +59,8 @@ class ExtractedArticle:
 
     @property
     def published_local(self) -> datetime | None:
-        """Publication time on the outlet's clock (UTC when the offset is unknown)."""
-        if self.published is None:
-            return None
-        return self.published.astimezone(timezone(timedelta(minutes=self.utc_offset_minutes or 0)))
+        """Publication time on the outlet's clock (UTC when the offset is unknown): `published` itself."""
+        return in_offset(self.published, self.utc_offset_minutes)
 
 
 def extract_article(html: str, url: str | None = None, *, feed_date: datetime | None = None,
@@ -138,7 +136,8 @@ def _jsonld_publisher(jsonld: list[dict]) -> str | None:
 
 
 def _empty(url: str | None, feed_date: datetime | None, offset: int | None) -> ExtractedArticle:
-    published = None if feed_date is None else (feed_date if feed_date.tzinfo else
-                                                feed_date.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
-    return ExtractedArticle(None, "", published, "feed" if published else None, offset, None, None, None,
-                            url, None, None, feed_date.isoformat() if feed_date else None)
+    if feed_date is not None:
+        feed_date = feed_date if feed_date.tzinfo else feed_date.replace(tzinfo=timezone.utc)
+        offset = offset if offset is not None else int(feed_date.utcoffset().total_seconds() // 60)
+    return ExtractedArticle(None, "", in_offset(feed_date, offset), "feed" if feed_date else None, offset, None,
+                            None, None, url, None, None, feed_date.isoformat() if feed_date else None)
