@@ -29,6 +29,12 @@ _FAST_ABOVE_CHARS = 1_000_000
 # and LBCI pages) and changed the text of none of those 27 real pages. A page whose fast
 # text is shorter than this (a template trafilatura misreads) still gets the comparison.
 _FALLBACK_BELOW_CHARS = 500
+# Invisible characters that belong to the text (Persian ZWNJ, joiners, direction marks, soft
+# hyphens): kept as the page has them; only matching folds them (extractors/arabic.py).
+_FORMAT_CHARS = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]")
+_FORMAT_NAMES = {"zwnj": "\u200c", "zwj": "\u200d", "lrm": "\u200e", "rlm": "\u200f", "shy": "\u00ad"}
+_FORMAT_ENTITY = re.compile(r"&(zwnj|zwj|lrm|rlm|shy|#x[0-9a-f]{1,6}|#[0-9]{1,7});", re.I)
+_STAND_IN_FROM = 0xA000  # Yi syllables: printable letters no Arabic, Persian or English page holds
 _BLOCKS = ".//p|.//h2|.//h3|.//h4|.//li|.//blockquote"
 # Settings chosen by bench/extraction_eval.py (docs/extraction.md has the figures).
 TRAFILATURA_SETTINGS = {"include_comments": False, "include_tables": True, "favor_precision": False,
@@ -65,15 +71,58 @@ def main_text(page: str, tree: lxml_html.HtmlElement, url: str | None, overrides
     if overrides.body_xpath:
         text = _xpath_text(tree, overrides.body_xpath)
     if not text:
-        source = _trafilatura_input(page, tree if tree_is_page else None)
+        page, kept = protect_format_chars(page)
+        source = _trafilatura_input(page, tree if tree_is_page and not kept else None)
         text = _trafilatura_text(source, url, fast=True)
         if len(text) < _FALLBACK_BELOW_CHARS and len(page) <= _FAST_ABOVE_CHARS:
             text = _trafilatura_text(source, url, fast=False)
+        text = restore_format_chars(text, kept)
         lead = lead_paragraph(headline, text)
         if lead:
             text = f"{lead}\n{text}"
     title = clean(headline.text_content()) if headline is not None else None
     return tidy(text, overrides.drop_patterns, title)
+
+
+def protect_format_chars(page: str) -> tuple[str, dict[str, str]]:
+    """The page with its invisible format characters swapped for printable stand-ins, and the swap.
+
+    trafilatura drops every character Python deems unprintable, so Persian lost its
+    ZERO WIDTH NON-JOINER (U+200C: «می‌شود» became «میشود») and a sentence of the text no
+    longer matched the page. The stand-ins are letters (Yi syllables) that keep the word
+    whole, as the joiner does; one already on the page is not used.
+    """
+    if "&" in page:
+        page = _FORMAT_ENTITY.sub(_entity_char, page)
+    found = sorted(set(_FORMAT_CHARS.findall(page)))
+    if not found:
+        return page, {}
+    spare = (chr(code) for code in range(_STAND_IN_FROM, _STAND_IN_FROM + 256) if chr(code) not in page)
+    kept = {}
+    for char in found:
+        stand_in = next(spare, None)
+        if stand_in is None:
+            break
+        kept[stand_in] = char
+        page = page.replace(char, stand_in)
+    return page, kept
+
+
+def _entity_char(m: re.Match) -> str:
+    """The character of a format-character entity (&zwnj;, &#8204;, &#x200C;), if it is one."""
+    name = m.group(1).lower()
+    if name.startswith("#"):
+        code = int(name[2:], 16) if name.startswith("#x") else int(name[1:])
+        char = chr(code) if code < 0x110000 else ""
+    else:
+        char = _FORMAT_NAMES.get(name, "")
+    return char if char and _FORMAT_CHARS.match(char) else m.group(0)
+
+
+def restore_format_chars(text: str, kept: dict[str, str]) -> str:
+    for stand_in, char in kept.items():
+        text = text.replace(stand_in, char)
+    return text
 
 
 def _trafilatura_text(source: lxml_html.HtmlElement | str, url: str | None, *, fast: bool) -> str:

@@ -352,3 +352,24 @@ def test_trafilatura_leaves_the_tree_it_is_handed_intact():
         before = etree.tostring(tree)
         bare_extraction(tree, url="https://replay.example/a", **TRAFILATURA_SETTINGS)
         assert etree.tostring(tree) == before, path.name
+
+
+# --- the page's own characters -------------------------------------------------------------
+
+@needs_corpus
+def test_persian_text_keeps_the_zero_width_non_joiner_of_the_page():
+    """«می‌نمایند» stays one word with its U+200C, so the text's sentences are the page's sentences."""
+    from lxml import html as lxml_html
+
+    html, row = _page("009")
+    page_text = _norm(lxml_html.document_fromstring(html).text_content())
+    joined = [line for line in extract_article(html, row["url"]).text.split("\n") if "\u200c" in line]
+    assert len(joined) >= 3
+    assert all(_norm(line) in page_text for line in joined)
+
+
+def test_format_characters_written_as_entities_are_kept_and_stand_ins_never_leak():
+    body = "<p>" + "این گزارش درباره&zwnj;ی سیاست&#8204;های تازه است و خبرنگار آن را تهیه کرده است. " * 8 + "</p>"
+    text = extract_article(_article_html(body)).text
+    assert "درباره\u200cی سیاست\u200cهای تازه" in text
+    assert not any("\ua000" <= ch <= "\ua0ff" for ch in text)
