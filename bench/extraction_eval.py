@@ -214,7 +214,8 @@ VARIANTS: dict[str, Callable[[], object]] = {
     "rasid_without_lead_fix": lambda: _patched(article_text, "lead_paragraph", lambda *a: None),
     "rasid_without_line_filters": lambda: _patched(article_text, "tidy", lambda text, *a: text),
     "rasid_keeping_layout_tables": lambda: _patched(article_text, "without_layout_tables", lambda page: page),
-    "rasid_always_fallback": lambda: _patched(article_text, "_FALLBACK_BELOW_CHARS", float("inf")),
+    "rasid_without_second_reading": lambda: _patched(article_text, "_SECOND_READINGS", ()),
+    "rasid_without_furniture_filter": lambda: _patched(article_text, "drop_furniture", lambda lines, *a: lines),
 }
 
 
