@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from extractors.article_meta import clean
+from extractors.text_quality import line_key
 
 # Class/id words, each a word of its own ("related-posts", "relatedPosts", "cookie_bar"), not
 # part of another ("selectionShareable" is Youm7's first paragraph).
@@ -78,7 +79,7 @@ def drop_furniture(lines: list[str], links: frozenset[str], marked: tuple[frozen
     A marked container that holds a sizeable part of the text is the article itself (a body
     wrapper with a "share" or "related" class): its lines stay.
     """
-    flat = [clean(line) for line in lines]
+    flat = [line_key(line) for line in lines]
     total = sum(map(len, flat)) or 1
     drop: set[str] = set()
     for texts in marked:

@@ -11,6 +11,7 @@ Lines are compared with whitespace collapsed only: nothing here changes the text
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ _BAD_LINKED = 0.35          # share of the text's characters that are link texts
 _BAD_SHORT = 0.6            # share of lines that are short, with at least _MANY_LINES lines
 _MANY_LINES = 8
 _MIN_LINK_TEXT = 2
+_BULLET = re.compile(r"^[-*•·▪●]\s+")
 
 
 @dataclass(frozen=True)
@@ -58,14 +60,15 @@ def link_texts(tree: Any) -> frozenset[str]:
     return frozenset(texts)
 
 
-def is_link_line(line: str, links: frozenset[str]) -> bool:
-    return clean(line) in links
+def line_key(line: str) -> str:
+    """A line whitespace-collapsed, without the "- " trafilatura puts before a list item."""
+    return _BULLET.sub("", clean(line))
 
 
 def assess(text: str, links: frozenset[str]) -> Quality:
     chars = prose = linked = short = count = 0
     for raw in text.split("\n"):
-        line = clean(raw)
+        line = line_key(raw)
         if not line:
             continue
         count += 1
