@@ -33,6 +33,7 @@ from extractors.dates_page import in_offset, jsonld_objects, resolve_published
 from extractors.errors import PermanentError
 from extractors.language import detect_language
 from extractors.outlets import ExtractOverrides
+from extractors.site_lines import drop_site_lines, line_keys
 
 _REFUSE_FACTOR = 4
 _TRAFILATURA_CHARS_PER_S = 60_000
@@ -56,6 +57,7 @@ class ExtractedArticle:
     image: str | None
     agency: str | None              # "Reuters" | "AP" | "AFP" | "DPA" | "Anadolu" | None
     date_evidence: str | None       # the string the date was read from
+    line_keys: tuple[str, ...] = ()  # the text's lines as extractors.site_lines keys, before site lines were dropped
 
     @property
     def published_local(self) -> datetime | None:
@@ -66,11 +68,13 @@ class ExtractedArticle:
 def extract_article(html: str, url: str | None = None, *, feed_date: datetime | None = None,
                     overrides: ExtractOverrides | None = None, utc_offset_hours: float | None = None,
                     max_chars: int = 3_000_000, time_limit_s: float = 10.0,
-                    now: datetime | None = None) -> ExtractedArticle:
+                    now: datetime | None = None, site_lines: frozenset[str] = frozenset()) -> ExtractedArticle:
     """Main text, headline, publication date and metadata of one page; empty text is a result.
 
     `now` (the fetch time) lets a relative byline («منذ ساعتين») date a page that has no
-    other date and no feed date.
+    other date and no feed date. `site_lines`: keys of the lines this outlet repeats on its
+    pages (extractors/site_lines.py, learned by the caller from earlier pages), dropped from
+    the text; `line_keys` of the result are what the caller learns from.
     """
     offset = None if utc_offset_hours is None else round(utc_offset_hours * 60)
     page = prepare_html(html, max_chars)
@@ -84,8 +88,9 @@ def extract_article(html: str, url: str | None = None, *, feed_date: datetime | 
     title = clean(h1.text_content()) if h1 is not None else None
     budget = min(max_chars, int(_TRAFILATURA_CHARS_PER_S * time_limit_s))
     body_page = trim(page, budget)
-    text = main_text(body_page, tree, url, overrides or ExtractOverrides(), headline=h1,
-                     tree_is_page=len(body_page) == len(page))
+    full_text = main_text(body_page, tree, url, overrides or ExtractOverrides(), headline=h1,
+                          tree_is_page=len(body_page) == len(page))
+    text = drop_site_lines(full_text, site_lines)
     if not title:
         title = strip_site_name(titles[0], site_name) if titles else None
     lang = detect_language(f"{title or ''}\n{text}", hint=tree.get("lang") or meta_content(tree, "dc.language"))
@@ -99,7 +104,8 @@ def extract_article(html: str, url: str | None = None, *, feed_date: datetime | 
         site_name=site_name, lang=lang,
         canonical_url=canonical or url,
         image=meta_content(tree, "og:image", "twitter:image", "twitter:image:src"),
-        agency=detect_agency(text, author=author), date_evidence=published.evidence)
+        agency=detect_agency(full_text, author=author), date_evidence=published.evidence,
+        line_keys=line_keys(full_text))
 
 
 def prepare_html(html: str, max_chars: int) -> str:
