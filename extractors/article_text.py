@@ -31,7 +31,9 @@ _FAST_ABOVE_CHARS = 1_000_000
 # and LBCI pages) and changed the text of none of those 27 real pages. A page whose fast
 # text looks bad (extractors/text_quality.py: mostly links or cells, too little prose) gets
 # the comparison, and other settings, and keeps the reading that scores best.
-_SECOND_READINGS = ({}, {"favor_precision": True}, {"favor_recall": True})
+_SECOND_READINGS = ({},)  # favor_precision/favor_recall readings were measured too: no better
+_MISSED_PROSE_CHARS = 150
+_BODY_TEXTS = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
 # Invisible characters that belong to the text (Persian ZWNJ, joiners, direction marks, soft
 # hyphens): kept as the page has them; only matching folds them (extractors/arabic.py).
 _FORMAT_CHARS = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]")
@@ -94,7 +96,7 @@ def _generic_text(page: str, tree: lxml_html.HtmlElement, url: str | None, tree_
     source = _trafilatura_input(page, tree if tree_is_page and not kept else None)
     text = restore_format_chars(_trafilatura_text(source, url, fast=True), kept)
     quality = assess(text, links)
-    if not quality.bad or len(page) > _FAST_ABOVE_CHARS:
+    if not quality.bad or len(page) > _FAST_ABOVE_CHARS or not (quality.prose or _missed_prose(tree, text)):
         return text
     best, best_score = text, quality.score
     for settings in _SECOND_READINGS:
@@ -103,6 +105,19 @@ def _generic_text(page: str, tree: lxml_html.HtmlElement, url: str | None, tree_
         if score > best_score:
             best, best_score = candidate, score
     return best
+
+
+def _missed_prose(tree: lxml_html.HtmlElement, text: str) -> bool:
+    """The page has a paragraph of prose the text lacks: worth reading again (so is a text whose
+    prose is drowned in link lines). A listing or a
+    directory page has none, and a second reading (trafilatura's comparison with readability and
+    jusText, ~1 s the first time in a process) would find nothing better there."""
+    flat = clean(text)
+    for node in _BODY_TEXTS(tree):
+        if len(node) >= _MISSED_PROSE_CHARS and (prose := clean(node)) and len(prose) >= _MISSED_PROSE_CHARS \
+                and prose[:60] not in flat:
+            return True
+    return False
 
 
 def protect_format_chars(page: str) -> tuple[str, dict[str, str]]:

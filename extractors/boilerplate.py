@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml import etree
+
 from extractors.article_meta import clean
 from extractors.text_quality import line_key
 
@@ -32,7 +34,8 @@ _MARK = re.compile(r"(?<![a-z])(?i:cookies?|consent|gdpr|privacy|newsletters?|su
                    r"|popular|trending|tags?)(?![a-z])")
 _MARKED_MAX_CHARS = 2500       # a marked element holding more text than this is not furniture
 _MARKED_SHARE = 0.2            # nor one that holds more than this share of the text
-_BLOCK_TAGS = ("p", "li", "div", "span", "h2", "h3", "h4", "h5", "h6", "a", "td", "small", "strong", "em", "b")
+_BLOCK_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "a", "td")
+_MARKED = etree.XPath("//body//*[@class or @id]")
 _NOTICE_MAX_CHARS = 300
 _COOKIES = re.compile(r"cookies?|كوكيز|الكوكيز|ملفات\s+(?:تعريف\s+)?الارتباط|کوکی|(?:سياسة|سیاست)\s+(?:الخصوصية|حریم)"
                       r"|privacy\s+policy", re.I)
@@ -60,11 +63,8 @@ def notice(line: str) -> bool:
 def furniture(tree: Any) -> tuple[frozenset[str], ...]:
     """Per small marked container (see the module docstring), the texts of its blocks."""
     found: list[frozenset[str]] = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str):
-            continue
-        marker = el.get("class") or el.get("id")
-        if not marker or not _MARK.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+    for el in _MARKED(tree):  # libxml2 finds the elements with a class or id; few carry a marker
+        if not _MARK.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
             continue
         whole = clean(el.text_content())
         if not whole or len(whole) > _MARKED_MAX_CHARS:
