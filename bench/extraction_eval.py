@@ -42,7 +42,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 NEW_OUTLETS = ROOT / "tests" / "data" / "new_outlets"
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 from extractors import article_text  # noqa: E402
 from extractors.article import extract_article  # noqa: E402
@@ -307,10 +306,15 @@ def summary(report: dict) -> dict:
 def benchmark(path: Path) -> dict:
     """The article-extraction-benchmark with its own metric: rasid beside trafilatura (defaults, and as
     the benchmark's own runner calls it), same pages, same run."""
-    import trafilatura
-    from article_benchmark import evaluate as benchmark_evaluate
+    import importlib.util
 
-    return benchmark_evaluate(path, {
+    import trafilatura
+
+    # loaded by path: bench/ on sys.path would shadow the storage package with bench/storage.py
+    spec = importlib.util.spec_from_file_location("article_benchmark", ROOT / "bench" / "article_benchmark.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.evaluate(path, {
         "rasid": lambda html, url: extract_article(html, url).text,
         "trafilatura_defaults": lambda html, url: trafilatura.extract(html),
         "trafilatura_as_the_benchmark_runs_it": lambda html, url: trafilatura.extract(html, include_comments=False),
