@@ -1,23 +1,34 @@
-"""Extraction quality on real Arabic/Persian pages: rasid against plain trafilatura, as JSON.
+"""Extraction quality on real pages: rasid beside trafilatura, newspaper4k and htmldate, as JSON.
 
-    uv run python bench/extraction_eval.py            # corpus + replay pages, all systems
-    uv run python bench/extraction_eval.py --sizes    # also the size/time guard on big pages
+    uv run python bench/extraction_eval.py                      # every page set, every system
+    uv run python bench/extraction_eval.py --benchmark PATH     # also the article-extraction-benchmark
+    uv run python bench/extraction_eval.py --sizes              # also the size/time guard on big pages
 
-Pages: ../shared/corpus (real captured pages, truth.jsonl) and, when ../shared/seeds is
-there, the replay pages built from the seed articles (seeds/replay, truth from
-seeds/replay/_build/articles.yaml). Figures per system: title exact-match rate, date
-accuracy (the outlet's local day; a page with no date must give none), wrong dates (a
-date given that is not the truth: the figure that must stay 0), missing dates,
-text must-contain and must-not-contain rates, on the replay the share of body
-paragraphs that come out as lines of their own (not glued to others), per outlet. Systems: rasid as shipped,
-rasid with other trafilatura settings and with each of its fixes turned off, and plain
-trafilatura 2.3 defaults (its date is htmldate's), and htmldate's find_date alone (dates only).
+Page sets, each scored separately:
+- `new_outlets_dev` / `new_outlets_test`: tests/data/new_outlets (pages of outlets the project
+  had never seen, split by outlet). The test half is FROZEN: nothing is tuned on it, its
+  failures are not read to design rules, its figures are reported as they come; the
+  variants below are not even run on it.
+- `shared_corpus`: ../shared/corpus (the pages the extractor was first built on).
+- `replay`: the replay pages built from the seed articles (needs ../shared/seeds).
+Figures per system: title right (exact, or a listed variant), text checks (sentences that
+must be in the text and boilerplate that must stay out, together and apart), publication
+day right / wrong / missing (the outlet's local day; a page with no date must give none).
+Systems: rasid as shipped and with each fix turned off (not on the frozen half); trafilatura
+2.x defaults (its date is htmldate's); newspaper4k's Article.parse on the same HTML, told the
+page's language (its Arabic tokenizer needs nltk); htmldate's find_date alone (dates only).
+
+`--benchmark PATH`: a checkout of scrapinghub/article-extraction-benchmark, scored with its
+own metric (bench/article_benchmark.py, which carries its licence notice): rasid, trafilatura
+defaults and trafilatura as the benchmark's own runner calls it, in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import warnings
 import sys
 import time
 from collections import defaultdict
@@ -29,6 +40,7 @@ from typing import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+NEW_OUTLETS = ROOT / "tests" / "data" / "new_outlets"
 sys.path.insert(0, str(ROOT))
 
 from extractors import article_text  # noqa: E402
@@ -53,6 +65,7 @@ class Case:
     is_article: bool = True
     nav: list[str] = field(default_factory=list)  # menu items: must never be a line of the text
     whole_paragraphs: bool = False         # `contains` are whole paragraphs: each must be its own line
+    lang: str | None = None
 
 
 @dataclass
@@ -69,16 +82,22 @@ def norm(text: str | None) -> str:
     return " ".join((text or "").replace("\u00a0", " ").split())
 
 
-def corpus_cases(corpus: Path = SHARED / "corpus") -> list[Case]:
+def corpus_cases(corpus: Path = SHARED / "corpus", split: str | None = None) -> list[Case]:
+    """The pages of a corpus laid out as ../shared/corpus is (truth.jsonl; pages may be gzipped);
+    `split`: only the rows of that half ("dev" or "test")."""
     cases = []
     for line in (corpus / "truth.jsonl").read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
-        html = (corpus / row["file"]).read_bytes().decode(row["encoding"])
-        cases.append(Case(Path(row["file"]).stem, row["outlet"].split(" (")[0], html, row["url"], row["title"],
-                          row["date"], row["text_contains"], row["text_excludes"],
-                          title_variants=row.get("title_variants", []), is_article=row["page_type"] == "article"))
+        if split is not None and row.get("split") != split:
+            continue
+        data = (corpus / row["file"]).read_bytes()
+        html = (gzip.decompress(data) if row["file"].endswith(".gz") else data).decode(row["encoding"])
+        cases.append(Case(Path(row["file"]).name.split(".")[0], row["outlet"].split(" (")[0], html, row["url"],
+                          row["title"], row["date"], row["text_contains"], row["text_excludes"],
+                          title_variants=row.get("title_variants", []), is_article=row["page_type"] == "article",
+                          lang=row.get("lang")))
     return cases
 
 
@@ -130,6 +149,22 @@ def run_plain(case: Case) -> Outcome:
     if doc is None:
         return Outcome(None, None, "", gives_instant=False)
     return Outcome(doc.title, doc.date, doc.text or "", gives_instant=False)
+
+
+def run_newspaper(case: Case) -> Outcome:
+    """newspaper4k's Article.parse on the same HTML, told the page's language."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from newspaper import Article
+
+        article = Article(case.url or "https://example.com/", language=case.lang or "ar", fetch_images=False)
+        article.download(input_html=case.html)
+        try:
+            article.parse()
+        except Exception:  # noqa: BLE001 - an anchor's own failure is its result: nothing
+            return Outcome(None, None, "", gives_instant=False)
+    day = article.publish_date.date().isoformat() if article.publish_date else None
+    return Outcome(article.title, day, article.text or "", gives_instant=False)
 
 
 def run_htmldate(case: Case) -> Outcome:
@@ -185,7 +220,11 @@ def _rates(c: dict) -> dict:
              "date_accuracy": round(c["date_right"] / pages, 4), "wrong_dates": c["date_wrong"],
              "missing_dates": c["date_missing"],
              "text_contains_rate": round(c["contains_found"] / c["contains"], 4) if c["contains"] else None,
-             "text_excludes_ok_rate": round(c["excludes_absent"] / c["excludes"], 4) if c["excludes"] else None}
+             "text_excludes_ok_rate": round(c["excludes_absent"] / c["excludes"], 4) if c["excludes"] else None,
+             "titles_right": c["title_exact"], "days_right": c["date_right"],
+             "text_checks": f"{c['contains_found'] + c['excludes_absent']}/{c['contains'] + c['excludes']}"}
+    checks = c["contains"] + c["excludes"]
+    rates["text_checks_rate"] = round((c["contains_found"] + c["excludes_absent"]) / checks, 4) if checks else None
     if c.get("paragraphs"):
         rates["paragraph_lines_rate"] = round(c["paragraphs_as_lines"] / c["paragraphs"], 4)
     if c.get("instants"):
@@ -214,29 +253,72 @@ VARIANTS: dict[str, Callable[[], object]] = {
     "rasid_without_lead_fix": lambda: _patched(article_text, "lead_paragraph", lambda *a: None),
     "rasid_without_line_filters": lambda: _patched(article_text, "tidy", lambda text, *a: text),
     "rasid_keeping_layout_tables": lambda: _patched(article_text, "without_layout_tables", lambda page: page),
-    "rasid_always_fallback": lambda: _patched(article_text, "_FALLBACK_BELOW_CHARS", float("inf")),
+    "rasid_without_second_reading": lambda: _patched(article_text, "_SECOND_READINGS", ()),
+    "rasid_without_furniture_filter": lambda: _patched(article_text, "drop_furniture", lambda lines, *a: lines),
 }
 
 
-def evaluate(cases: list[Case], *, variants: bool = True) -> dict:
-    """Scores per system on `cases`, plus the mean time per page for rasid and plain."""
+def evaluate(cases: list[Case], *, variants: bool = True, anchors: bool | None = None) -> dict:
+    """Scores per system on `cases`, plus the mean time per page of each full extractor.
+    `variants`: rasid with each fix turned off too; `anchors` (default: as `variants`): the
+    other extractors."""
     systems: dict[str, dict] = {}
     run_rasid(cases[0])  # imports and caches outside the timing
-    started = time.perf_counter()
-    systems["rasid"] = score(cases, [run_rasid(c) for c in cases])
-    rasid_ms = (time.perf_counter() - started) * 1000 / max(1, len(cases))
-    if not variants:
-        return {"rasid": systems["rasid"]}
-    for name, patch in VARIANTS.items():
-        with patch():
-            systems[name] = score(cases, [run_rasid(c) for c in cases])
-    started = time.perf_counter()
-    systems["plain_trafilatura_defaults"] = score(cases, [run_plain(c) for c in cases])
-    plain_ms = (time.perf_counter() - started) * 1000 / max(1, len(cases))
+    timings: dict[str, float] = {}
+    systems["rasid"] = _timed_score(cases, run_rasid, "rasid", timings)
+    if variants:
+        for name, patch in VARIANTS.items():
+            with patch():
+                systems[name] = score(cases, [run_rasid(c) for c in cases])
+    if not (variants if anchors is None else anchors):
+        return systems
+    systems["plain_trafilatura_defaults"] = _timed_score(cases, run_plain, "plain_trafilatura_defaults", timings)
+    run_newspaper(cases[0])
+    systems["newspaper4k"] = _timed_score(cases, run_newspaper, "newspaper4k", timings)
     dates_only = score(cases, [run_htmldate(c) for c in cases])
     systems["htmldate_find_date_defaults"] = {k: dates_only[k] for k in _DATE_FIGURES}
-    systems["mean_ms_per_page"] = {"rasid": round(rasid_ms, 1), "plain_trafilatura_defaults": round(plain_ms, 1)}
+    systems["mean_ms_per_page"] = timings
     return systems
+
+
+def _timed_score(cases: list[Case], run: Callable[[Case], Outcome], name: str, timings: dict) -> dict:
+    started = time.process_time()
+    scores = score(cases, [run(c) for c in cases])
+    timings[name] = round((time.process_time() - started) * 1000 / max(1, len(cases)), 1)
+    return scores
+
+
+def summary(report: dict) -> dict:
+    """One line per page set and system: titles, text checks, days right / wrong / missing."""
+    lines = {}
+    for part, systems in report.items():
+        for name in ("rasid", "plain_trafilatura_defaults", "newspaper4k", "htmldate_find_date_defaults"):
+            s = systems.get(name) if isinstance(systems, dict) else None
+            if not s or "pages" not in s:
+                continue
+            titles = f"{s['titles_right']}/{s['pages']}" if "titles_right" in s else "-"
+            days = f"{round(s['date_accuracy'] * s['pages'])}/{s['wrong_dates']}/{s['missing_dates']}"
+            lines[f"{part} | {name}"] = (f"titles {titles} | text checks {s.get('text_checks', '-')} "
+                                         f"({s.get('text_checks_rate', '-')}) | days right/wrong/missing {days}")
+    return lines
+
+
+def benchmark(path: Path) -> dict:
+    """The article-extraction-benchmark with its own metric: rasid beside trafilatura (defaults, and as
+    the benchmark's own runner calls it), same pages, same run."""
+    import importlib.util
+
+    import trafilatura
+
+    # loaded by path: bench/ on sys.path would shadow the storage package with bench/storage.py
+    spec = importlib.util.spec_from_file_location("article_benchmark", ROOT / "bench" / "article_benchmark.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.evaluate(path, {
+        "rasid": lambda html, url: extract_article(html, url).text,
+        "trafilatura_defaults": lambda html, url: trafilatura.extract(html),
+        "trafilatura_as_the_benchmark_runs_it": lambda html, url: trafilatura.extract(html, include_comments=False),
+    })
 
 
 def size_guard(sizes_mb: tuple[float, ...] = (0.8, 1.7, 3.4, 8.0)) -> list[dict]:
@@ -270,11 +352,21 @@ def _timed(call: Callable[[], object]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", action="store_true", help="also time the size guard on 0.8-8 MB pages")
+    parser.add_argument("--benchmark", type=Path, metavar="PATH",
+                        help="a checkout of scrapinghub/article-extraction-benchmark (html/, ground-truth.json)")
     args = parser.parse_args()
-    report: dict = {"corpus": evaluate(corpus_cases())}
+    report: dict = {}
+    if (NEW_OUTLETS / "truth.jsonl").exists():
+        report["new_outlets_dev"] = evaluate(corpus_cases(NEW_OUTLETS, "dev"))
+        report["new_outlets_test_frozen"] = evaluate(corpus_cases(NEW_OUTLETS, "test"), variants=False, anchors=True)
+    if (SHARED / "corpus" / "truth.jsonl").exists():
+        report["shared_corpus"] = evaluate(corpus_cases())
     replay = replay_cases()
     if replay:
         report["replay"] = evaluate(replay)
+    report = {"summary": summary(report), **report}
+    if args.benchmark:
+        report["article_extraction_benchmark"] = benchmark(args.benchmark)
     if args.sizes:
         report["size_guard"] = size_guard()
     print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -21,7 +21,7 @@ _real_prepare = pool.prepare
 _first: list = []
 
 
-def _trafilatura_only(matcher, outlet, item, page, gazetteer=None):
+def _trafilatura_only(matcher, outlet, item, page, gazetteer=None, site_lines=frozenset()):
     if not _first:
         _first.append(_real_prepare(matcher, outlet, item, page, gazetteer))
         return _first[0]

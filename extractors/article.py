@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -29,10 +29,11 @@ from extractors.agency import detect_agency
 from extractors.article_meta import (author_name, clean, first_attr, headline_element, meta_content,
                                      metadata_titles, strip_site_name)
 from extractors.article_text import main_text
-from extractors.dates_page import jsonld_objects, resolve_published
+from extractors.dates_page import in_offset, jsonld_objects, resolve_published
 from extractors.errors import PermanentError
 from extractors.language import detect_language
 from extractors.outlets import ExtractOverrides
+from extractors.site_lines import drop_site_lines, line_keys
 
 _REFUSE_FACTOR = 4
 _TRAFILATURA_CHARS_PER_S = 60_000
@@ -46,9 +47,9 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 class ExtractedArticle:
     title: str | None
     text: str
-    published: datetime | None      # timezone-aware, UTC
+    published: datetime | None      # aware, with the page's own UTC offset (the outlet's when it gives none)
     date_source: str | None         # "jsonld" | "meta" | "time" | "byline" | "url" | "feed" | None
-    utc_offset_minutes: int | None  # the outlet's/page's offset when known (Baghdad = 180)
+    utc_offset_minutes: int | None  # published's offset: the page's, else the outlet's (Baghdad = 180)
     author: str | None
     site_name: str | None
     lang: str | None                # "ar" | "fa" | "en" | ...
@@ -56,23 +57,24 @@ class ExtractedArticle:
     image: str | None
     agency: str | None              # "Reuters" | "AP" | "AFP" | "DPA" | "Anadolu" | None
     date_evidence: str | None       # the string the date was read from
+    line_keys: tuple[str, ...] = ()  # the text's lines as extractors.site_lines keys, before site lines were dropped
 
     @property
     def published_local(self) -> datetime | None:
-        """Publication time on the outlet's clock (UTC when the offset is unknown)."""
-        if self.published is None:
-            return None
-        return self.published.astimezone(timezone(timedelta(minutes=self.utc_offset_minutes or 0)))
+        """Publication time on the outlet's clock (UTC when the offset is unknown): `published` itself."""
+        return in_offset(self.published, self.utc_offset_minutes)
 
 
 def extract_article(html: str, url: str | None = None, *, feed_date: datetime | None = None,
                     overrides: ExtractOverrides | None = None, utc_offset_hours: float | None = None,
                     max_chars: int = 3_000_000, time_limit_s: float = 10.0,
-                    now: datetime | None = None) -> ExtractedArticle:
+                    now: datetime | None = None, site_lines: frozenset[str] = frozenset()) -> ExtractedArticle:
     """Main text, headline, publication date and metadata of one page; empty text is a result.
 
     `now` (the fetch time) lets a relative byline («منذ ساعتين») date a page that has no
-    other date and no feed date.
+    other date and no feed date. `site_lines`: keys of the lines this outlet repeats on its
+    pages (extractors/site_lines.py, learned by the caller from earlier pages), dropped from
+    the text; `line_keys` of the result are what the caller learns from.
     """
     offset = None if utc_offset_hours is None else round(utc_offset_hours * 60)
     page = prepare_html(html, max_chars)
@@ -86,8 +88,9 @@ def extract_article(html: str, url: str | None = None, *, feed_date: datetime | 
     title = clean(h1.text_content()) if h1 is not None else None
     budget = min(max_chars, int(_TRAFILATURA_CHARS_PER_S * time_limit_s))
     body_page = trim(page, budget)
-    text = main_text(body_page, tree, url, overrides or ExtractOverrides(), headline=h1,
-                     tree_is_page=len(body_page) == len(page))
+    full_text = main_text(body_page, tree, url, overrides or ExtractOverrides(), headline=h1,
+                          tree_is_page=len(body_page) == len(page))
+    text = drop_site_lines(full_text, site_lines)
     if not title:
         title = strip_site_name(titles[0], site_name) if titles else None
     lang = detect_language(f"{title or ''}\n{text}", hint=tree.get("lang") or meta_content(tree, "dc.language"))
@@ -101,7 +104,8 @@ def extract_article(html: str, url: str | None = None, *, feed_date: datetime | 
         site_name=site_name, lang=lang,
         canonical_url=canonical or url,
         image=meta_content(tree, "og:image", "twitter:image", "twitter:image:src"),
-        agency=detect_agency(text, author=author), date_evidence=published.evidence)
+        agency=detect_agency(full_text, author=author), date_evidence=published.evidence,
+        line_keys=line_keys(full_text))
 
 
 def prepare_html(html: str, max_chars: int) -> str:
@@ -138,7 +142,8 @@ def _jsonld_publisher(jsonld: list[dict]) -> str | None:
 
 
 def _empty(url: str | None, feed_date: datetime | None, offset: int | None) -> ExtractedArticle:
-    published = None if feed_date is None else (feed_date if feed_date.tzinfo else
-                                                feed_date.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
-    return ExtractedArticle(None, "", published, "feed" if published else None, offset, None, None, None,
-                            url, None, None, feed_date.isoformat() if feed_date else None)
+    if feed_date is not None:
+        feed_date = feed_date if feed_date.tzinfo else feed_date.replace(tzinfo=timezone.utc)
+        offset = offset if offset is not None else int(feed_date.utcoffset().total_seconds() // 60)
+    return ExtractedArticle(None, "", in_offset(feed_date, offset), "feed" if feed_date else None, offset, None,
+                            None, None, url, None, None, feed_date.isoformat() if feed_date else None)

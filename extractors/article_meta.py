@@ -19,6 +19,8 @@ _TITLE_SEPARATORS = re.compile(r"\s+[-–—|:]{1,2}\s+|\s+::\s+")
 _MIN_AGREEMENT = 0.35
 _MIN_H2_AGREEMENT = 0.7
 _COMPARED_CHARS = 400
+_MIN_SHOWN_TITLE = 12
+_NOT_A_HEADLINE = {"a", "title", "option", "script", "style", "textarea", "button", "label"}
 _MAX_HEADINGS = 40  # per tag; a page with more headings is a listing, not an article
 
 
@@ -58,7 +60,30 @@ def headline_element(tree: lxml_html.HtmlElement, meta_titles: list[str]) -> Any
     h1 = _best_agreeing(h1s, meta_titles, _MIN_AGREEMENT)
     if h1 is not None:  # not `or`: an lxml element without children is falsy
         return h1
-    return _best_agreeing(_headings(tree, "h2"), meta_titles, _MIN_H2_AGREEMENT)
+    h2 = _best_agreeing(_headings(tree, "h2"), meta_titles, _MIN_H2_AGREEMENT)
+    return h2 if h2 is not None else _displayed_title(tree, meta_titles)
+
+
+def _displayed_title(tree: lxml_html.HtmlElement, meta_titles: list[str]) -> Any | None:
+    """The first element of the body whose own text is the metadata title (or most of it).
+
+    Table-layout CMSs (old ASP.NET news sites) show the headline in a `<span>`, `<td>` or
+    `<font>` with no heading tag; finding it lets the byline next to it be read. Only
+    containment is tested (no fuzzy match), so this stays linear in the page.
+    """
+    body = tree.find("body")
+    if body is None:
+        return None
+    wanted = [t[:_COMPARED_CHARS] for t in meta_titles if len(t) >= _MIN_SHOWN_TITLE]
+    for el in body.iter():
+        own = el.text if isinstance(el.tag, str) and el.tag not in _NOT_A_HEADLINE else None
+        if own is None or len(own.strip()) < _MIN_SHOWN_TITLE // 2:
+            continue
+        text = clean(el.text_content())
+        if _MIN_SHOWN_TITLE <= len(text) <= _COMPARED_CHARS and any(
+                (text in title or title in text) and _agreement(text, title) >= _MIN_H2_AGREEMENT for title in wanted):
+            return el
+    return None
 
 
 def _headings(tree: lxml_html.HtmlElement, tag: str) -> list[tuple[Any, str]]:

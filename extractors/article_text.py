@@ -20,15 +20,26 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from extractors.article_meta import clean
+from extractors.boilerplate import drop_furniture, furniture
 from extractors.errors import ConfigError
 from extractors.outlets import ExtractOverrides
+from extractors.text_quality import assess, link_texts
 
 _FAST_ABOVE_CHARS = 1_000_000
 # trafilatura's fast mode skips its fallback comparison (readability, then jusText): that
 # comparison made extract_article ~3x slower (28.5 -> 9.8 ms a page over the corpus, replay
 # and LBCI pages) and changed the text of none of those 27 real pages. A page whose fast
-# text is shorter than this (a template trafilatura misreads) still gets the comparison.
-_FALLBACK_BELOW_CHARS = 500
+# text looks bad (extractors/text_quality.py: mostly links or cells, too little prose) gets
+# the comparison, and other settings, and keeps the reading that scores best.
+_SECOND_READINGS = ({},)  # favor_precision/favor_recall readings were measured too: no better
+_MISSED_PROSE_CHARS = 150
+_BODY_TEXTS = etree.XPath("//body//text()[not(ancestor::script or ancestor::style)]")
+# Invisible characters that belong to the text (Persian ZWNJ, joiners, direction marks, soft
+# hyphens): kept as the page has them; only matching folds them (extractors/arabic.py).
+_FORMAT_CHARS = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]")
+_FORMAT_NAMES = {"zwnj": "\u200c", "zwj": "\u200d", "lrm": "\u200e", "rlm": "\u200f", "shy": "\u00ad"}
+_FORMAT_ENTITY = re.compile(r"&(zwnj|zwj|lrm|rlm|shy|#x[0-9a-f]{1,6}|#[0-9]{1,7});", re.I)
+_STAND_IN_FROM = 0xA000  # Yi syllables: printable letters no Arabic, Persian or English page holds
 _BLOCKS = ".//p|.//h2|.//h3|.//h4|.//li|.//blockquote"
 # Settings chosen by bench/extraction_eval.py (docs/extraction.md has the figures).
 TRAFILATURA_SETTINGS = {"include_comments": False, "include_tables": True, "favor_precision": False,
@@ -40,7 +51,9 @@ _BLOCK_INSIDE = "[.//p or .//div or .//h1 or .//h2 or .//h3]"
 _LAYOUT_CELLS = f"./tr/td{_BLOCK_INSIDE} | ./*/tr/td{_BLOCK_INSIDE}"
 _TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
 _LEAD_SCAN_ELEMENTS = 400
-_OUTSIDE_ARTICLE = {"nav", "aside", "footer", "header", "form"}
+_OUTSIDE_ARTICLE = {"nav", "aside", "footer", "header", "form", "figure", "figcaption", "a"}
+_NOT_LEAD_MARK = re.compile(r"caption|credit|author|bio(?:$|[-_\s])|byline|related|teaser|promo|widget", re.I)
+_LEAD_MAX_LINKED = 0.25
 # Boilerplate lines: phrases found anywhere in a line, and openings matched at its start. Two
 # patterns, not one: a single alternation holding `^` branches was tried at every position of
 # every line (no first-character prefilter), four times slower.
@@ -62,24 +75,96 @@ def main_text(page: str, tree: lxml_html.HtmlElement, url: str | None, overrides
     from), so trafilatura may read it instead of a parse of its own.
     """
     text = ""
+    links = link_texts(tree)
     if overrides.body_xpath:
         text = _xpath_text(tree, overrides.body_xpath)
     if not text:
-        source = _trafilatura_input(page, tree if tree_is_page else None)
-        text = _trafilatura_text(source, url, fast=True)
-        if len(text) < _FALLBACK_BELOW_CHARS and len(page) <= _FAST_ABOVE_CHARS:
-            text = _trafilatura_text(source, url, fast=False)
+        text = _generic_text(page, tree, url, tree_is_page, links)
         lead = lead_paragraph(headline, text)
         if lead:
             text = f"{lead}\n{text}"
     title = clean(headline.text_content()) if headline is not None else None
-    return tidy(text, overrides.drop_patterns, title)
+    lines = drop_furniture(tidy(text, overrides.drop_patterns, title).split("\n"), links, furniture(tree))
+    return "\n".join(lines)
 
 
-def _trafilatura_text(source: lxml_html.HtmlElement | str, url: str | None, *, fast: bool) -> str:
+def _generic_text(page: str, tree: lxml_html.HtmlElement, url: str | None, tree_is_page: bool,
+                  links: frozenset[str]) -> str:
+    """trafilatura in fast mode; when its text looks bad (text_quality), the other readings too,
+    and the one that scores best."""
+    page, kept = protect_format_chars(page)
+    source = _trafilatura_input(page, tree if tree_is_page and not kept else None)
+    text = restore_format_chars(_trafilatura_text(source, url, fast=True), kept)
+    quality = assess(text, links)
+    if not quality.bad or len(page) > _FAST_ABOVE_CHARS or not (quality.prose or _missed_prose(tree, text)):
+        return text
+    best, best_score = text, quality.score
+    for settings in _SECOND_READINGS:
+        candidate = restore_format_chars(_trafilatura_text(source, url, fast=False, **settings), kept)
+        score = assess(candidate, links).score
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _missed_prose(tree: lxml_html.HtmlElement, text: str) -> bool:
+    """The page has a paragraph of prose the text lacks: worth reading again (so is a text whose
+    prose is drowned in link lines). A listing or a
+    directory page has none, and a second reading (trafilatura's comparison with readability and
+    jusText, ~1 s the first time in a process) would find nothing better there."""
+    flat = clean(text)
+    for node in _BODY_TEXTS(tree):
+        if len(node) >= _MISSED_PROSE_CHARS and (prose := clean(node)) and len(prose) >= _MISSED_PROSE_CHARS \
+                and prose[:60] not in flat:
+            return True
+    return False
+
+
+def protect_format_chars(page: str) -> tuple[str, dict[str, str]]:
+    """The page with its invisible format characters swapped for printable stand-ins, and the swap.
+
+    trafilatura drops every character Python deems unprintable, so Persian lost its
+    ZERO WIDTH NON-JOINER (U+200C: «می‌شود» became «میشود») and a sentence of the text no
+    longer matched the page. The stand-ins are letters (Yi syllables) that keep the word
+    whole, as the joiner does; one already on the page is not used.
+    """
+    if "&" in page:
+        page = _FORMAT_ENTITY.sub(_entity_char, page)
+    found = sorted(set(_FORMAT_CHARS.findall(page)))
+    if not found:
+        return page, {}
+    spare = (chr(code) for code in range(_STAND_IN_FROM, _STAND_IN_FROM + 256) if chr(code) not in page)
+    kept = {}
+    for char in found:
+        stand_in = next(spare, None)
+        if stand_in is None:
+            break
+        kept[stand_in] = char
+        page = page.replace(char, stand_in)
+    return page, kept
+
+
+def _entity_char(m: re.Match) -> str:
+    """The character of a format-character entity (&zwnj;, &#8204;, &#x200C;), if it is one."""
+    name = m.group(1).lower()
+    if name.startswith("#"):
+        code = int(name[2:], 16) if name.startswith("#x") else int(name[1:])
+        char = chr(code) if code < 0x110000 else ""
+    else:
+        char = _FORMAT_NAMES.get(name, "")
+    return char if char and _FORMAT_CHARS.match(char) else m.group(0)
+
+
+def restore_format_chars(text: str, kept: dict[str, str]) -> str:
+    for stand_in, char in kept.items():
+        text = text.replace(stand_in, char)
+    return text
+
+
+def _trafilatura_text(source: lxml_html.HtmlElement | str, url: str | None, *, fast: bool, **changes) -> str:
     from trafilatura import bare_extraction
 
-    document = bare_extraction(source, url=url, fast=fast, **TRAFILATURA_SETTINGS)
+    document = bare_extraction(source, url=url, fast=fast, **{**TRAFILATURA_SETTINGS, **changes})
     return document.text if document is not None and document.text else ""
 
 
@@ -164,7 +249,15 @@ def _already_in(el: Any, flat: str) -> bool:
 
 
 def _in_article(el: Any) -> bool:
-    return not any(a.tag in _OUTSIDE_ARTICLE for a in el.iterancestors())
+    """Not page chrome, not a caption or an author box, and not mostly links (a teaser list whose
+    container happens to be called "summary"): measured on the article-extraction-benchmark,
+    those were half the "leads" put back, and the fix lost more than it gained there."""
+    if any(a.tag in _OUTSIDE_ARTICLE or _NOT_LEAD_MARK.search(f"{a.get('class') or ''} {a.get('id') or ''}")
+           for a in (el, *el.iterancestors())):
+        return False
+    total = len(clean(el.text_content()))
+    linked = sum(len(clean(a.text_content())) for a in el.iter("a"))
+    return linked <= _LEAD_MAX_LINKED * total
 
 
 def tidy(text: str, patterns: tuple[str, ...], title: str | None = None) -> str:

@@ -86,7 +86,7 @@ _ZONE = (rf"\(?\s*(?:بتوقيت\s+)?(?P<z>{_ZONE_NAMES})"
          r"(?:\s*(?P<zs>[+\-−])\s*(?P<zh>[0-9]{1,2})(?::?(?P<zm>[0-9]{2}))?)?(?![\w])\s*\)?")
 _NUMERIC_ZONE = r"(?P<ns>[+\-−])(?P<nh>[0-9]{2}):?(?P<nm>[0-9]{2})(?![0-9])"  # "+0300" after a time
 _TIME_AFTER = re.compile(
-    rf"\s*[,،\-–|]?\s*\(?\s*(?:(?:الساعه|ساعت|at)\s*)?{_TIME}(?:\s*(?:{_ZONE}|{_NUMERIC_ZONE}))?", re.I)
+    rf"\s*(?:[,،\-–|]|::?)?\s*\(?\s*(?:(?:الساعه|ساعت|at)\s*)?{_TIME}(?:\s*(?:{_ZONE}|{_NUMERIC_ZONE}))?", re.I)
 _ZONE_AFTER = re.compile(rf"\s*{_ZONE}", re.I)
 _TIME_BEFORE = re.compile(
     rf"(?:(?P<z0>{_ZONE_NAMES})\s*)?{_TIME}(?:\s*{_ZONE})?\s*[,،\-–|]?\s*$", re.I)

@@ -37,6 +37,7 @@ _META_ATTRIBUTES = tuple(dict.fromkeys(attr for attr, _name in _META_NAMES))
 _PUBLISH_CLASS = re.compile(r"publish|posted|created", re.I)
 _BYLINE_CHARS, _BODY_NODE_CHARS = 400, 200
 _FIRST_WEB_YEAR = 1995
+_MIN_OFFSET, _MAX_OFFSET = -12 * 60, 14 * 60  # the UTC offsets in use
 _MAX_DATE_CHARS = 120
 _FOLLOWING_TEXTS, _PRECEDING_TEXTS = 200, 12  # text nodes read below and above the headline
 _NO_TEXT = {"script", "style"}  # what they hold is code, not page text
@@ -48,7 +49,7 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/
 
 @dataclass(frozen=True)
 class PublishedDate:
-    value: datetime | None          # aware, UTC
+    value: datetime | None          # aware, on the clock of utc_offset_minutes (UTC when unknown)
     source: str | None              # "jsonld" | "meta" | "time" | "byline" | "url" | "feed" | None
     evidence: str | None
     utc_offset_minutes: int | None
@@ -70,7 +71,7 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
         match = parse_structured(raw, utc_offset_minutes=utc_offset_minutes, lang=lang)
         if match is not None and match.confident and _plausible(match):
             match, evidence = _local_clock_fix(match, raw, byline, utc_offset_minutes)
-            return _result(match, source, _with_disagreement(evidence, match, byline), utc_offset_minutes)
+            return _result(match, source, _with_disagreement(evidence, match, byline), utc_offset_minutes, byline)
     if byline is not None:
         return _result(byline, "byline", byline.evidence, utc_offset_minutes)
     from_url = (url_date(url, utc_offset_minutes=utc_offset_minutes)
@@ -79,7 +80,8 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
         return _result(from_url, "url", from_url.evidence, utc_offset_minutes)
     if feed_date is not None:
         value = feed_date if feed_date.tzinfo else feed_date.replace(tzinfo=timezone.utc)
-        return PublishedDate(value.astimezone(timezone.utc), "feed", feed_date.isoformat(), utc_offset_minutes)
+        offset = utc_offset_minutes if utc_offset_minutes is not None else _own_offset(value)
+        return PublishedDate(in_offset(value, offset), "feed", feed_date.isoformat(), offset)
     relative = byline_date(title_element, now=now) if now is not None else None
     if relative is not None:
         return _result(relative, "byline", relative.evidence, utc_offset_minutes)
@@ -91,9 +93,49 @@ def _plausible(match: DateMatch) -> bool:
     return match.value is not None and match.value.year >= _FIRST_WEB_YEAR
 
 
-def _result(match: DateMatch, source: str, evidence: str, outlet_offset: int | None) -> PublishedDate:
-    offset = outlet_offset if outlet_offset is not None else match.utc_offset_minutes
-    return PublishedDate(match.value, source, evidence, offset)
+def _result(match: DateMatch, source: str, evidence: str, outlet_offset: int | None,
+            byline: DateMatch | None = None) -> PublishedDate:
+    offset = page_offset(match, outlet_offset, byline)
+    return PublishedDate(in_offset(match.value, offset), source, evidence, offset)
+
+
+def page_offset(match: DateMatch, outlet_offset: int | None, byline: DateMatch | None = None) -> int | None:
+    """The UTC offset the outlet's day is read in: the one the page wrote, else the outlet's.
+
+    A non-zero offset written with the time («+03:00», «GMT+4», «بتوقيت بغداد») is the page's
+    own clock and wins. A "Z"/UTC stamp is how CMSs serialize an instant, not the outlet's
+    clock: the outlet's configured offset is used then, or, when none is configured, the
+    offset the visible byline shows (byline 01:30, metadata 22:30Z: +03:00).
+    """
+    if match.offset_explicit and match.utc_offset_minutes:
+        return match.utc_offset_minutes
+    if outlet_offset is not None:
+        return outlet_offset
+    if match.offset_explicit:
+        return _byline_offset(match, byline)
+    return match.utc_offset_minutes
+
+
+def _byline_offset(match: DateMatch, byline: DateMatch | None) -> int:
+    """The offset between a UTC stamp and the wall clock of a byline without a zone (0 when none fits)."""
+    if byline is None or not (byline.has_time and match.has_time) or byline.offset_explicit:
+        return 0
+    wall = byline.local.replace(tzinfo=timezone.utc)  # the clock as written, read as UTC
+    minutes = round((wall - match.value).total_seconds() / 60)
+    if minutes % 15 or not _MIN_OFFSET <= minutes <= _MAX_OFFSET:
+        return 0
+    return minutes
+
+
+def in_offset(value: datetime | None, offset_minutes: int | None) -> datetime | None:
+    """The same instant on the clock of `offset_minutes` (UTC when unknown)."""
+    if value is None:
+        return None
+    return value.astimezone(timezone(timedelta(minutes=offset_minutes or 0)))
+
+
+def _own_offset(value: datetime) -> int:
+    return int(value.utcoffset().total_seconds() // 60)
 
 
 def _with_disagreement(evidence: str, match: DateMatch, byline: DateMatch | None) -> str:

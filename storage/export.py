@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator, TextIO
 
 from sqlalchemy import select
@@ -44,7 +44,7 @@ class ExportedArticle:
     def to_dict(self, with_text: bool = True) -> dict:
         a = self.article
         out = {"id": a.id, "url": a.url, "outlet": a.outlet_id, "title": a.title,
-               "published": _iso(a.published), "date_source": a.date_source, "fetched": _iso(a.fetched),
+               "published": _iso(a.published, a.utc_offset_minutes), "date_source": a.date_source, "fetched": _iso(a.fetched),
                "lang": a.lang, "author": a.author, "agency": a.agency, "story_id": a.story_id,
                "matches": [{"topic": m.topic_id, "terms": list(m.terms), "snippet": m.snippet} for m in self.matches]}
         if with_text:
@@ -58,8 +58,11 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return _utc(value).isoformat() if value else None
+def _iso(value: datetime | None, offset_minutes: int | None = None) -> str | None:
+    """ISO 8601 on the outlet's clock when its offset is stored (the outlet's day), else UTC."""
+    if not value:
+        return None
+    return _utc(value).astimezone(timezone(timedelta(minutes=offset_minutes or 0))).isoformat()
 
 
 def iter_export(session: Session, where: ArchiveFilter = ArchiveFilter(),

@@ -31,6 +31,8 @@ class OutletState(SQLModel, table=True):
     last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
     diagnosis: Optional[str] = None  # ok | empty | blocked | gone | refused | broken | ...
     next_poll: Optional[datetime] = None  # adaptive: when this outlet is due again
+    # lines the outlet repeats on its pages, learned from them (extractors/site_lines.py: hashed keys, no text)
+    site_lines: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class Story(SQLModel, table=True):

@@ -338,6 +338,12 @@ def outlet_source_states(session: Session, outlet_id: str) -> dict[str, dict]:
     return dict(row.source_states) if row else {}
 
 
+def outlet_site_lines(session: Session, outlet_id: str) -> dict | None:
+    """The outlet's learned site-line state (extractors/site_lines.py), None before its first poll."""
+    row = session.get(OutletState, outlet_id)
+    return dict(row.site_lines) if row and row.site_lines else None
+
+
 @dataclass(frozen=True)
 class OutletPoll:
     """What one poll of an outlet leaves for the next: validators, health, when it is due."""
@@ -348,6 +354,7 @@ class OutletPoll:
     last_error: str | None
     diagnosis: str
     next_poll: datetime | None
+    site_lines: dict | None = None  # the learned site-line state after this poll; None leaves it as it was
 
 
 def record_outlet_poll(session: Session, outlet_id: str, name: str, poll: OutletPoll) -> tuple[float, float]:
@@ -363,6 +370,8 @@ def record_outlet_poll(session: Session, outlet_id: str, name: str, poll: Outlet
     values = {"id": outlet_id, "name": name, "source_states": dict(poll.states), "last_polled": now,
               "failures": after, "last_error": poll.last_error[:500] if poll.last_error else None,
               "diagnosis": poll.diagnosis, "next_poll": as_utc(poll.next_poll)}
+    if poll.site_lines is not None:
+        values["site_lines"] = poll.site_lines
     if poll.broken_sources < max(1, poll.sources):
         values["last_success"] = now
     dialect = session.get_bind().dialect.name

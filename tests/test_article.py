@@ -352,3 +352,52 @@ def test_trafilatura_leaves_the_tree_it_is_handed_intact():
         before = etree.tostring(tree)
         bare_extraction(tree, url="https://replay.example/a", **TRAFILATURA_SETTINGS)
         assert etree.tostring(tree) == before, path.name
+
+
+# --- the page's own characters -------------------------------------------------------------
+
+@needs_corpus
+def test_persian_text_keeps_the_zero_width_non_joiner_of_the_page():
+    """«می‌نمایند» stays one word with its U+200C, so the text's sentences are the page's sentences."""
+    from lxml import html as lxml_html
+
+    html, row = _page("009")
+    page_text = _norm(lxml_html.document_fromstring(html).text_content())
+    joined = [line for line in extract_article(html, row["url"]).text.split("\n") if "\u200c" in line]
+    assert len(joined) >= 3
+    assert all(_norm(line) in page_text for line in joined)
+
+
+def test_format_characters_written_as_entities_are_kept_and_stand_ins_never_leak():
+    body = "<p>" + "این گزارش درباره&zwnj;ی سیاست&#8204;های تازه است و خبرنگار آن را تهیه کرده است. " * 8 + "</p>"
+    text = extract_article(_article_html(body)).text
+    assert "درباره\u200cی سیاست\u200cهای تازه" in text
+    assert not any("\ua000" <= ch <= "\ua0ff" for ch in text)
+
+
+def test_table_layout_page_without_heading_tags_gives_its_headline_and_visible_date():
+    """An old ASP.NET news template: no <h1>, no date metadata, the date in a span above the headline."""
+    headline = "وزير الخارجية يلتقي نظيره الأردني في عمان"
+    body = "التقى وزير الخارجية اليوم نظيره الأردني في العاصمة عمان وبحث معه العلاقات الثنائية وسبل تطويرها. " * 6
+    html = (f"<html><head><title>{headline} - موقع الأخبار</title></head><body><table>"
+            "<tr><td><a href='/'>الرئيسية</a> | <a href='/a'>أخبار</a></td></tr>"
+            f"<tr><td><span class='d'>الخميس , 3 آب , 2023 :: 10:15 ص</span><br><span class='t'>{headline}</span></td></tr>"
+            f"<tr><td><div>{body}</div></td></tr></table></body></html>")
+    article = extract_article(html, utc_offset_hours=3)
+    assert article.title == headline
+    assert (article.date_source, article.published.isoformat()) == ("byline", "2023-08-03T10:15:00+03:00")
+
+
+def test_boilerplate_kinds_are_dropped_by_structure_and_the_story_stays():
+    story = [f"قال المسؤول في تصريح اليوم إن الجولة رقم {i} من المحادثات انتهت دون اتفاق على البنود المطروحة."
+             for i in range(6)]
+    related = "".join(f"<li><a href='/n/{i}'>عنوان خبر آخر رقم {i} عن موضوع مختلف</a></li>" for i in range(4))
+    body = (f"<p>{story[0]}</p><p>{story[1]}</p><ul>{related}</ul><p>{story[2]}</p><p>{story[3]}</p>"
+            f"<p>{story[4]}</p><p>{story[5]}</p>"
+            "<p>تابعوا آخر أخبارنا المحلية عبر قناتنا على تلغرام</p>"
+            "<p>الموقع غير مسؤول عن محتوى التعليقات المنشورة</p>"
+            "<div class='cookie-bar'><p>نستخدم ملفات تعريف الارتباط لتحسين تجربتك، باستمرارك توافق على ذلك</p></div>")
+    text = extract_article(_article_html(body)).text
+    assert all(sentence in text for sentence in story)
+    for furniture in ("عنوان خبر آخر", "تلغرام", "غير مسؤول", "ملفات تعريف الارتباط"):
+        assert furniture not in text

@@ -306,3 +306,8 @@ def test_date_above_the_headline_is_read_but_not_the_header_clock():
     assert resolve_published(clock_only, url=None, title_element=clock_only.find(".//h1")).source is None
     below = _page("<div><div>سياسة | 19 أيار 2024</div><h1>عنوان</h1><div>20 أيار 2024</div>" + body + "</div>")
     assert resolve_published(below, url=None, title_element=below.find(".//h1")).value.day == 20
+
+
+def test_a_double_colon_between_date_and_time_keeps_the_time():
+    match = parse_date("الخميس , 3 آب , 2023 :: 10:15 م", utc_offset_minutes=180)
+    assert match.local.isoformat() == "2023-08-03T22:15:00+03:00" and match.weekday_ok

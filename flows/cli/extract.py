@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timezone
 from pathlib import Path
 from typing import Optional
 
@@ -24,8 +25,9 @@ def extract(
     utc_offset_hours: Optional[float] = typer.Option(None, "--utc-offset-hours",
                                                      help="The outlet's local offset, for dates written without a zone "
                                                           "(Baghdad: 3)."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object: title, published (ISO 8601), "
-                                 "date_source, author, lang, text, canonical_url, agency."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object: title, published (ISO 8601 with the "
+                                 "page's own UTC offset, else the outlet's), date_source, author, lang, text, "
+                                 "canonical_url, agency."),
 ) -> None:
     """Extract the headline, publication date, language, agency and main text of one saved page."""
     from extractors.article import extract_article
@@ -46,9 +48,9 @@ def _print(article, record: dict, encoding: str) -> None:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
-    local = article.published_local.isoformat() if article.published_local else "—"
-    rows = [("title", article.title or "—"), ("published (UTC)", record["published"] or "—"),
-            ("published (page clock)", local), ("date source", article.date_source or "—"),
+    utc = article.published.astimezone(timezone.utc).isoformat() if article.published else "—"
+    rows = [("title", article.title or "—"), ("published", record["published"] or "—"),
+            ("published (UTC)", utc), ("date source", article.date_source or "—"),
             ("date evidence", article.date_evidence or "—"), ("author", article.author or "—"),
             ("site", article.site_name or "—"), ("language", article.lang or "—"),
             ("agency", article.agency or "—"), ("canonical URL", article.canonical_url or "—"),

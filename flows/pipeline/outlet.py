@@ -19,6 +19,7 @@ from sqlmodel import Session
 from extractors.errors import RasidError
 from extractors.feeds import FeedItem
 from extractors.outlets import Outlet
+from extractors.site_lines import learn, site_keys
 from extractors.urls import canonicalize_url
 from flows.fetch.client import Fetcher, FetchResult
 from flows.pipeline.discover import SourceState, discover_outlet, poll_interval_minutes, turned_dark
@@ -77,7 +78,8 @@ class PollContext:
 
 async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
     report = OutletReport(outlet.id)
-    states = await asyncio.to_thread(_load_states, ctx.engine, outlet)
+    states, site_state = await asyncio.to_thread(_load_states, ctx.engine, outlet)
+    site_lines = site_keys(site_state)
     discovery = await discover_outlet(ctx.fetcher, outlet, states)
     report.errors.extend(discovery.errors)
     report.source_errors = len(discovery.errors)
@@ -90,7 +92,7 @@ async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
     pooled = ctx.preparer.wants_pool(len(fresh))
     if pooled:
         ctx.preparer.start_soon()
-    jobs = [asyncio.ensure_future(_fetch_and_prepare(ctx, outlet, item, report, pooled)) for item in fresh]
+    jobs = [asyncio.ensure_future(_fetch_and_prepare(ctx, outlet, item, report, pooled, site_lines)) for item in fresh]
     try:
         await _store_in_order(ctx, outlet, jobs, report)
     finally:
@@ -98,8 +100,16 @@ async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
             job.cancel()
     if report.fetched and report.empty == report.fetched and report.diagnosis == "ok":
         report.diagnosis = "layout-changed"  # pages arrive but nothing is extracted from them
-    await asyncio.to_thread(_save_states, ctx.engine, outlet, discovery.states, report)
+    pages = [prepared.line_keys for prepared in _prepared(jobs)]
+    learned = learn(site_state, pages) if pages else None
+    await asyncio.to_thread(_save_states, ctx.engine, outlet, discovery.states, report, learned)
     return report
+
+
+def _prepared(jobs: list) -> list[Prepared]:
+    """The pages of the poll that were prepared (not failed, not cancelled)."""
+    return [job.result() for job in jobs
+            if job.done() and not job.cancelled() and job.exception() is None and job.result() is not None]
 
 
 def _unique_items(items, report: OutletReport) -> list[FeedItem]:
@@ -131,12 +141,12 @@ async def _fetch(fetcher: Fetcher, item: FeedItem, report: OutletReport) -> Fetc
 
 
 async def _fetch_and_prepare(ctx: PollContext, outlet: Outlet, item: FeedItem, report: OutletReport,
-                             pooled: bool) -> Prepared | None:
+                             pooled: bool, site_lines: frozenset[str]) -> Prepared | None:
     page = await _fetch(ctx.fetcher, item, report)
     if page is None:
         return None
     try:
-        return await ctx.preparer.prepare(outlet, item, page, pooled)
+        return await ctx.preparer.prepare(outlet, item, page, pooled, site_lines)
     except RasidError as exc:
         report.error(item.url, exc)
         return None
@@ -189,20 +199,24 @@ def _unknown(engine: Engine, items: list[FeedItem]) -> list[FeedItem]:
     return [i for i in items if i.url not in known]
 
 
-def _load_states(engine: Engine, outlet: Outlet) -> dict[str, SourceState]:
+def _load_states(engine: Engine, outlet: Outlet) -> tuple[dict[str, SourceState], dict | None]:
+    """The sources' validators and the outlet's learned site lines (extractors/site_lines.py)."""
     with Session(engine) as session:
-        return {url: SourceState.from_dict(s) for url, s in repo.outlet_source_states(session, outlet.id).items()}
+        sources = {url: SourceState.from_dict(s) for url, s in repo.outlet_source_states(session, outlet.id).items()}
+        return sources, repo.outlet_site_lines(session, outlet.id)
 
 
-def _save_states(engine: Engine, outlet: Outlet, states: Mapping[str, SourceState], report: OutletReport) -> None:
-    """Validators, health and the adaptive next poll; flags the one poll where the outlet went dark."""
+def _save_states(engine: Engine, outlet: Outlet, states: Mapping[str, SourceState], report: OutletReport,
+                 site_lines: dict | None = None) -> None:
+    """Validators, health, the site lines learned and the adaptive next poll; flags the one poll where
+    the outlet went dark."""
     now = utcnow()
     with Session(engine) as session:
         interval = _next_interval(session, outlet, now)
         poll = repo.OutletPoll(
             states={url: s.to_dict() for url, s in states.items()}, broken_sources=report.source_errors,
             sources=len(outlet.sources), last_error=report.errors[-1] if report.errors else None,
-            diagnosis=report.diagnosis, next_poll=now + timedelta(minutes=interval))
+            diagnosis=report.diagnosis, next_poll=now + timedelta(minutes=interval), site_lines=site_lines)
         before, after = repo.record_outlet_poll(session, outlet.id, outlet.name, poll)
     report.turned_dark = turned_dark(before, after)
 

@@ -27,12 +27,16 @@ class Prepared:
     signature: object
     derived: Derived  # its stored forms, computed here so a worker does it, not the storing process
     empty: bool = False  # extraction found no main text (the feed summary stood in)
+    line_keys: tuple[str, ...] = ()  # what the outlet's site lines are learned from (extractors/site_lines.py)
 
 
-def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazetteer=None) -> Prepared:
-    """The pure stages for one page: extract, match, sign. The feed's title/date/summary are fallbacks."""
+def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazetteer=None,
+            site_lines: frozenset[str] = frozenset()) -> Prepared:
+    """The pure stages for one page: extract, match, sign. The feed's title/date/summary are fallbacks.
+    `site_lines`: the outlet's learned site lines, dropped from the text."""
     extracted = extract_article(page.text or "", page.final_url, feed_date=item.published, overrides=outlet.extract,
-                                utc_offset_hours=outlet.utc_offset_hours, now=datetime.now(timezone.utc))
+                                utc_offset_hours=outlet.utc_offset_hours, now=datetime.now(timezone.utc),
+                                site_lines=site_lines)
     title = extracted.title or item.title or ""
     text = extracted.text or item.summary or ""
     article = NewArticle(
@@ -46,4 +50,4 @@ def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazettee
     signature = story_signature(title, text, published=article.published, agency=article.agency,
                                 topics=[m.topic_id for m in matches], lang=article.lang, gazetteer=gazetteer)
     return Prepared(article, tuple(matches), signature, derive(title, text, signature),
-                    empty=not extracted.text.strip())
+                    empty=not extracted.text.strip(), line_keys=extracted.line_keys)

@@ -45,10 +45,10 @@ def _init_worker(topics, lists, gazetteer) -> None:
     _worker["gazetteer"] = gazetteer
 
 
-def _prepare_in_worker(jobs: list[tuple[Outlet, FeedItem, FetchResult]]) -> list[tuple[bool, object]]:
+def _prepare_in_worker(jobs: list[tuple[Outlet, FeedItem, FetchResult, frozenset]]) -> list[tuple[bool, object]]:
     """(True, Prepared) or (False, the exception) per page: one page's failure is its own."""
-    return [_outcome(prepare, _worker["matcher"], outlet, item, page, _worker["gazetteer"])
-            for outlet, item, page in jobs]
+    return [_outcome(prepare, _worker["matcher"], outlet, item, page, _worker["gazetteer"], site_lines)
+            for outlet, item, page, site_lines in jobs]
 
 
 def _outcome(function, *args) -> tuple[bool, object]:
@@ -109,13 +109,14 @@ class Preparer:
         if self._pool is None and self.processes > 0 and self._early is None:
             self._early = asyncio.ensure_future(self._running())
 
-    async def prepare(self, outlet: Outlet, item: FeedItem, page: FetchResult, pooled: bool) -> Prepared:
+    async def prepare(self, outlet: Outlet, item: FeedItem, page: FetchResult, pooled: bool,
+                      site_lines: frozenset[str] = frozenset()) -> Prepared:
         if not pooled:
-            return self._inline(outlet, item, page)
+            return self._inline(outlet, item, page, site_lines)
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         # the text is what extraction reads; do not pickle the bytes twice
-        self._queued.append(((outlet, item, replace(page, body=b"")), future))
+        self._queued.append(((outlet, item, replace(page, body=b""), site_lines), future))
         if len(self._queued) == 1:  # pages that arrive in this turn of the loop travel together
             loop.call_soon(self._dispatch)
         return await future
@@ -159,10 +160,11 @@ class Preparer:
             except BrokenProcessPool:
                 self._discard(pool)
         return [(False, PermanentError(f"{page.url}: the extraction worker died twice on this page"))
-                for _, _, page in jobs]
+                for _, _, page, _ in jobs]
 
-    def _inline(self, outlet: Outlet, item: FeedItem, page: FetchResult) -> Prepared:
-        return prepare(self.matcher, outlet, item, page, self.watch.gazetteer)
+    def _inline(self, outlet: Outlet, item: FeedItem, page: FetchResult,
+                site_lines: frozenset[str] = frozenset()) -> Prepared:
+        return prepare(self.matcher, outlet, item, page, self.watch.gazetteer, site_lines)
 
     async def _running(self) -> ProcessPoolExecutor | None:
         """The pool with all its workers up; started in a thread, so fetching goes on meanwhile
