@@ -1,7 +1,7 @@
 """outlet site lines: what each outlet repeats on its pages, learned per outlet (hashed line keys)
 
 Revision ID: 9d4b6e2f1a37
-Revises: 5f1c2a9d7e40
+Revises: 7c3e91a0b5d2
 Create Date: 2026-12-05 14:10:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '9d4b6e2f1a37'
-down_revision = '5f1c2a9d7e40'
+down_revision = '7c3e91a0b5d2'
 branch_labels = None
 depends_on = None
 
