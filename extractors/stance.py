@@ -73,13 +73,17 @@ class _Sentence:
         self.boundary = [i == 0 or bool(_BOUNDARY.search(text, self.toks[i - 1].end, t.start))
                          for i, t in enumerate(self.toks)]
         self.arabic = language(text) == "ar"
-        self.entity_at: dict[int, Entity] = {}
+        self.entity_at: dict[int, Entity] = {}   # factions and actors: who may speak or act
+        self.place_at: dict[int, Entity] = {}    # places: a state speaks by its name («العراق ينفي»)
         if gazetteer is not None:
             for start, end, entity_id in gazetteer.spans(self.toks):
                 entity = gazetteer.entities[entity_id]
                 if entity.kind in ("faction", "actor"):
                     for i in range(start, end):
                         self.entity_at[i] = entity
+                elif entity.kind == "place":
+                    for i in range(start, end):
+                        self.place_at[i] = entity
 
     def has(self, i: int, name: str) -> bool:
         return 0 <= i < len(self.toks) and name in self.cls[i]
@@ -212,9 +216,12 @@ def _speaker_and_complement(s: _Sentence, i: int, kind: str, floor: int, ceiling
     if not s.arabic and _next_is(s, i, "by"):   # "claimed by X", "reported by X"
         return _segment_after(s, i + 2), (floor, i)
     if s.arabic:
+        before = _piece_before(s, i, floor)
+        if before[1] > before[0] and _role(s, before) != "unknown":   # «العراق ينفي…»: the subject first
+            return before, (i + 1, ceiling)
         speaker = _arabic_speaker(s, i)
         if speaker[1] <= speaker[0] and not _participle(s, i):
-            speaker = _piece_before(s, i, floor)
+            speaker = before
         return speaker, (max(speaker[1], i + 1), ceiling)
     if _inverted(s, i, ceiling):                # '"…," said the statement' / "…, says X."
         return _segment_after(s, i + 1), (floor, i)
@@ -279,8 +286,11 @@ def _piece_before(s: _Sentence, i: int, floor: int) -> tuple[int, int]:
     pieces = _segments_before(s, i, floor)
     if not pieces or s.boundary[i]:
         return (i, i)
-    start, end = pieces[0]
-    return _trim(s, _after_complementizer(s, start, end), end)
+    start, end = _trim(s, *pieces[0])
+    if end - start > 6 or s.any((start, end), "action", "say", "confirm", "deny", "event", "negation") or \
+            any(s.toks[j].norm.isdigit() for j in range(start, end)):
+        return (i, i)
+    return start, end
 
 
 def _segment_after(s: _Sentence, start: int) -> tuple[int, int]:
@@ -298,10 +308,16 @@ def _arabic_speaker(s: _Sentence, i: int) -> tuple[int, int]:
         if end in s.entity_at and (end - 1) in s.entity_at and s.entity_at[end] is s.entity_at[end - 1]:
             end += 1
             continue
-        if (end > i + 1 and s.boundary[end]) or s.cls[end] & _ARABIC_STOPS:
+        if (end > i + 1 and s.boundary[end]) or s.cls[end] & _ARABIC_STOPS or _addressee(s, end):
             break
         end += 1
     return _trim(s, i + 1, end)
+
+
+def _addressee(s: _Sentence, i: int) -> bool:
+    """«قال مسؤول لوكالة رويترز»: the outlet told (ل + a media word) is not the speaker."""
+    surface = s.toks[i].forms[0]
+    return "media" in s.cls[i] and surface.lstrip("و").startswith("ل") and not surface.startswith("ال")
 
 
 _ARABIC_STOPS = frozenset({"complementizer", "speaker_stop", "event", "action", "defend", "deny", "confirm",
@@ -386,12 +402,18 @@ def _own_operation(s: _Sentence, frame: _Frame, role: str) -> bool:
     """"said it attacked", «أنها استهدفت», «قواتها دمرت», «استهدفنا», «مجاهدو…», «أعلن استهداف…»,
     "the army has broken the siege…, the army said"."""
     comp = frame.complement
-    if s.any(comp, "own_act", "own_fighters") or (s.any(comp, "own_forces") and s.any(comp, "action")):
+    if s.any(comp, "own_act", "own_fighters") or _before_action(s, comp, "own_forces"):
         return True
     if s.arabic and s.has(frame.anchor, "announce") and _first_content(s, comp) is not None:
         return s.has(_first_content(s, comp), "action")
     return _own_subject(s, comp, "action") or _speaker_as_doer(s, frame) or \
         (role not in ("official", "media") and _anaphor_subject(s, comp))
+
+
+def _before_action(s: _Sentence, span: tuple[int, int], name: str, reach: int = 4) -> bool:
+    """A word of class `name` followed closely by an operation verb: its subject («قواتها دمرت»)."""
+    return any(s.has(i, name) and any(s.has(j, "action") for j in range(i + 1, min(span[1], i + 1 + reach)))
+               for i in range(*span))
 
 
 def _first_content(s: _Sentence, span: tuple[int, int]) -> int | None:
@@ -482,6 +504,8 @@ def _role(s: _Sentence, span: tuple[int, int]) -> str:
         return "media"
     if "witness" in words:
         return "witness"
+    if any(i in s.place_at for i in range(*span)):
+        return "official"
     return "source" if "source" in words else "unknown"
 
 
@@ -504,7 +528,7 @@ def _own_statement(s: _Sentence) -> str | None:
         return "denial"
     if _threat(s, whole):
         return None
-    own = s.any(whole, "own_act", "own_fighters") or (s.any(whole, "own_forces") and s.any(whole, "action"))
+    own = s.any(whole, "own_act", "own_fighters") or _before_action(s, whole, "own_forces")
     doers = [i for i, e in s.entity_at.items() if e.kind == "faction"]
     if own or (doers and s.any((min(doers), len(s.toks)), "action")) or s.any(whole, "adopt", "responsibility"):
         return "claim"

@@ -192,7 +192,7 @@ that in on at after before during via through with from for by when while which 
 """
 # Words a speaker phrase sheds at either end ("has", "also", "Earlier").
 SPEAKER_TRIM = """
-has have had also earlier later meanwhile separately but and however while then now firmly further
+has have had also earlier later meanwhile separately but and however while then now firmly further كما وبدورها بدوره بدورها من جانبه جانبها
 was were is are been being once again already
 """
 
