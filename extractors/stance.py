@@ -22,13 +22,15 @@ gazetteer (factions, actors) and from role words (group, spokesman, security sou
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
 from extractors.entities import Entity, Gazetteer
 from extractors.stance_words import classes_of
-from extractors.story_text import Tok, language, tokens
+from extractors.stemming import is_arabic
+from extractors.story_text import Tok, tokens
 
 STANCES = ("claim", "confirmation", "denial", "report")
 _PRIORITY = {"denial": 3, "claim": 2, "confirmation": 1}
@@ -64,64 +66,111 @@ class _Frame:
 
 
 class _Sentence:
-    """One sentence's tokens with their word classes, the boundaries between them and its entities."""
+    """One sentence's tokens with their word classes, the boundaries between them and its entities;
+    `where[name]` lists the positions of each class, so a span is asked about by bisection."""
 
-    def __init__(self, text: str, gazetteer: Gazetteer | None) -> None:
-        self.text = text
-        self.toks: tuple[Tok, ...] = tokens(text)
-        self.cls = [classes_of(t.forms) for t in self.toks]
-        self.boundary = [i == 0 or bool(_BOUNDARY.search(text, self.toks[i - 1].end, t.start))
-                         for i, t in enumerate(self.toks)]
-        self.arabic = language(text) == "ar"
+    def __init__(self, text: str, toks: Sequence[Tok], gazetteer: Gazetteer | None) -> None:
+        self.text = text  # the string the tokens' offsets point into (a title, a body, a sentence)
+        self.toks = toks
+        self.cls = [classes_of(t.forms) for t in toks]
+        self.boundary = [i == 0 or bool(_BOUNDARY.search(text, toks[i - 1].end, t.start))
+                         for i, t in enumerate(toks)]
+        self.arabic = 2 * sum(is_arabic(t.norm) for t in toks) >= len(toks)
+        self.where: dict[str, list[int]] = {}
+        for i, names in enumerate(self.cls):
+            for name in names:
+                self.where.setdefault(name, []).append(i)
         self.entity_at: dict[int, Entity] = {}   # factions and actors: who may speak or act
         self.place_at: dict[int, Entity] = {}    # places: a state speaks by its name («العراق ينفي»)
-        if gazetteer is not None:
-            for start, end, entity_id in gazetteer.spans(self.toks):
+        if gazetteer is not None and self.where.keys() & _ANCHOR_CLASSES:
+            for start, end, entity_id in gazetteer.spans(toks):
                 entity = gazetteer.entities[entity_id]
-                if entity.kind in ("faction", "actor"):
-                    for i in range(start, end):
-                        self.entity_at[i] = entity
-                elif entity.kind == "place":
-                    for i in range(start, end):
-                        self.place_at[i] = entity
+                target = self.entity_at if entity.kind in ("faction", "actor") else \
+                    self.place_at if entity.kind == "place" else {}
+                for i in range(start, end):
+                    target[i] = entity
 
     def has(self, i: int, name: str) -> bool:
         return 0 <= i < len(self.toks) and name in self.cls[i]
 
+    def at(self, span: tuple[int, int], name: str) -> list[int]:
+        """Positions of class `name` inside span."""
+        found = self.where.get(name)
+        if not found:
+            return []
+        return found[bisect_left(found, span[0]):bisect_left(found, span[1])]
+
     def any(self, span: tuple[int, int], *names: str) -> bool:
-        return any(name in self.cls[i] for i in range(*span) for name in names)
+        for name in names:
+            found = self.where.get(name)
+            if found:
+                k = bisect_left(found, span[0])
+                if k < len(found) and found[k] < span[1]:
+                    return True
+        return False
 
     def phrase(self, span: tuple[int, int]) -> str:
         return self.text[self.toks[span[0]].start:self.toks[span[1] - 1].end] if span[1] > span[0] else ""
 
 
+_ANCHOR_CLASSES = frozenset({"say", "confirm", "deny", "reject", "adopt", "claim", "attribute"})
+
+
 def text_stance(title: str, text: str = "", *, gazetteer: Gazetteer | None = None,
                 default_speaker: str | None = None, lede_sentences: int = LEDE_SENTENCES) -> Stance:
     """The stance of an article (its headline, else the first stance-bearing sentence of its lede)
-    or of a post. `default_speaker` is who speaks when nobody is named: a channel's own post."""
-    for sentence in [*split_sentences(title), *split_sentences(text)[:lede_sentences]]:
-        found = sentence_stance(sentence, gazetteer=gazetteer, default_speaker=default_speaker)
+    or of a post. `default_speaker` is who speaks when nobody is named: a channel's own post.
+
+    Reads the tokens extractors.story_text remembers for the last few texts (the story signature
+    has just read the same title and body), cut at sentence ends."""
+    pieces = [(title, part) for part in _sentence_tokens(title, 99)]
+    pieces += [(text, part) for part in _sentence_tokens(text, lede_sentences)]
+    for source, toks in pieces:
+        found = _stance_of(_Sentence(source, toks, gazetteer), default_speaker)
         if found.stance != "report":
             return found
     return Stance()
 
 
+def _sentence_tokens(text: str, limit: int) -> list[tuple[Tok, ...]]:
+    """The tokens of the first `limit` sentences of `text`, one tuple per sentence."""
+    if not text:
+        return []
+    ends = [end for _, end in _sentence_spans(text)][:limit]
+    toks = tokens(text)
+    out, k = [], 0
+    for end in ends:
+        start = k
+        while k < len(toks) and toks[k].start < end:
+            k += 1
+        if k > start:
+            out.append(toks[start:k])
+    return out
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text: at . ! ? ؟ and line breaks, not after initials (U.S.) or titles (Gen.)."""
-    pieces, start = [], 0
-    for end in _SENTENCE_END.finditer(text or ""):
+    return [text[start:end].strip() for start, end in _sentence_spans(text or "") if text[start:end].strip()]
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
         if _ABBREVIATION.search(text, start, end.start()):
             continue
-        pieces.append(text[start:end.start()].strip())
+        spans.append((start, end.start()))
         start = end.end()
-    pieces.append((text or "")[start:].strip())
-    return [p for p in pieces if p]
+    spans.append((start, len(text)))
+    return [span for span in spans if text[span[0]:span[1]].strip()]
 
 
 @lru_cache(maxsize=1024)
 def _cached(sentence: str, gazetteer: Gazetteer | None, default_speaker: str | None) -> Stance:
-    s = _Sentence(sentence, gazetteer)
-    frames = _frames(s)
+    return _stance_of(_Sentence(sentence, tokens(sentence), gazetteer), default_speaker)
+
+
+def _stance_of(s: _Sentence, default_speaker: str | None) -> Stance:
+    frames = _frames(s) if s.where.keys() & _ANCHOR_CLASSES else []
     judged = [(stance, frame) for frame in frames if (stance := _judge(s, frame))]
     contrast = _last_contrast(s)
     later = [(stance, frame) for stance, frame in judged if frame.anchor > contrast]
@@ -138,7 +187,7 @@ def _cached(sentence: str, gazetteer: Gazetteer | None, default_speaker: str | N
 
 def sentence_stance(sentence: str, *, gazetteer: Gazetteer | None = None,
                     default_speaker: str | None = None) -> Stance:
-    """The stance one sentence takes, and its speaker."""
+    """The stance one sentence takes, and its speaker (remembered for the last 1,024 sentences)."""
     return _cached(sentence, gazetteer, default_speaker)
 
 
@@ -151,7 +200,8 @@ def _frames(s: _Sentence) -> list[_Frame]:
     """One frame per stance verb, with its speaker and what it says. A verb with no speaker of its
     own (", adding that…", «وأضاف:», «مؤكدا») speaks for the frame before it."""
     frames: list[_Frame] = []
-    anchors = [(i, kind) for i in range(len(s.toks)) if (kind := _anchor_kind(s, i))]
+    positions = sorted({i for name in _ANCHOR_CLASSES for i in s.where.get(name, ())})
+    anchors = [(i, kind) for i in positions if (kind := _anchor_kind(s, i))]
     bounds = [i for i, _ in anchors if s.toks[i].norm not in _ATTRIBUTION]
     for i, kind in anchors:
         later = [b for b in bounds if b > i]
@@ -342,11 +392,9 @@ def _trim(s: _Sentence, start: int, end: int) -> tuple[int, int]:
 
 
 def _last_contrast(s: _Sentence) -> int:
-    last = -1
-    for i in range(len(s.toks)):
-        if s.has(i, "contrast") or (s.has(i, "contrast_lead") and s.has(i + 1, "complementizer")):
-            last = i
-    return last
+    """The last "but / however / لكن / إلا أن" of the sentence (-1 when none)."""
+    leads = [i for i in s.where.get("contrast_lead", ()) if s.has(i + 1, "complementizer")]
+    return max([*s.where.get("contrast", ()), *leads], default=-1)
 
 
 # ---- judging a frame ----------------------------------------------------------------------------
@@ -412,8 +460,7 @@ def _own_operation(s: _Sentence, frame: _Frame, role: str) -> bool:
 
 def _before_action(s: _Sentence, span: tuple[int, int], name: str, reach: int = 4) -> bool:
     """A word of class `name` followed closely by an operation verb: its subject («قواتها دمرت»)."""
-    return any(s.has(i, name) and any(s.has(j, "action") for j in range(i + 1, min(span[1], i + 1 + reach)))
-               for i in range(*span))
+    return any(s.any((i + 1, min(span[1], i + 1 + reach)), "action") for i in s.at(span, name))
 
 
 def _first_content(s: _Sentence, span: tuple[int, int]) -> int | None:
@@ -430,21 +477,20 @@ def _first_content(s: _Sentence, span: tuple[int, int]) -> int | None:
 def _own_subject(s: _Sentence, span: tuple[int, int], verbs: str) -> bool:
     """A pronoun of the speaker opening a clause, then the verb: "said it/its forces destroyed",
     «أنها استهدفت» (not "repelled it and inflicted", where "it" is the object)."""
-    for i in range(*span):
-        if s.has(i, "self") and (i == span[0] or s.boundary[i] or s.has(i - 1, "complementizer")
-                                 or s.cls[i - 1] & {"say", "confirm", "claim"} or s.toks[i].norm.startswith("ان")):
-            if any(s.has(j, verbs) for j in range(i + 1, min(span[1], i + 5))):
-                return True
+    for i in s.at(span, "self"):
+        opens = i == span[0] or s.boundary[i] or s.toks[i].norm.startswith("ان") or \
+            s.cls[i - 1] & {"complementizer", "say", "confirm", "claim"}
+        if opens and s.any((i + 1, min(span[1], i + 5)), verbs):
+            return True
     return False
 
 
 def _anaphor_subject(s: _Sentence, span: tuple[int, int]) -> bool:
     """"the group launched", «الحركة شنت»: a faction's own statement naming itself."""
-    for i in range(*span):
-        if s.has(i, "group_anaphor") and (s.toks[i - 1].norm == "the" if not s.arabic
-                                          else s.toks[i].forms[0].lstrip("وف").startswith("ال")):
-            if any(s.has(j, "action") for j in range(i + 1, min(span[1], i + 4))):
-                return True
+    for i in s.at(span, "group_anaphor"):
+        definite = s.toks[i].forms[0].lstrip("وف").startswith("ال") if s.arabic else s.toks[i - 1].norm == "the"
+        if definite and s.any((i + 1, min(span[1], i + 4)), "action"):
+            return True
     return False
 
 
@@ -468,26 +514,29 @@ def _other_doer(s: _Sentence, frame: _Frame) -> bool:
     return any(entity is not own for i, entity in s.entity_at.items() if frame.complement[0] <= i < frame.complement[1])
 
 
+_DENIED_WORDS = frozenset({"negated_false", "action", "defend", "occur"})
+_HAPPENING = frozenset({"event", "action", "defend", "own_act", "own_forces"})
+
+
 def _says_false(s: _Sentence, span: tuple[int, int]) -> bool:
     """«لا صحة»، «غير صحيحة»، "is false", "no such attack", "has not conducted", «لم تسيطر»."""
-    for i in range(*span):
-        if s.has(i, "false"):
-            return True
-        if s.has(i, "negation"):
-            for j in range(i + 1, min(span[1], i + 3)):
-                if s.cls[j] & {"negated_false", "action", "defend", "occur"} or s.toks[j].norm == "such":
-                    return True
+    if s.any(span, "false"):
+        return True
+    for i in s.at(span, "negation"):
+        for j in range(i + 1, min(span[1], i + 3)):
+            if s.cls[j] & _DENIED_WORDS or s.toks[j].norm == "such":
+                return True
     return False
 
 
 def _threat(s: _Sentence, span: tuple[int, int]) -> bool:
     """"will continue its attacks", «نؤكد استمرارنا», "may have been hit": no stance on a past event."""
-    for i in range(*span):
-        if s.has(i, "future") or s.has(i, "hedge") or (s.toks[i].norm == "قد" and s.has(i + 1, "be_imperfect")):
-            return True
-        if s.cls[i] & {"event", "action", "defend", "own_act", "own_forces"}:
-            return False
-    return False
+    hedges = [*s.at(span, "future"), *s.at(span, "hedge"),
+              *(i for i in s.at(span, "be_imperfect") if i and s.toks[i - 1].norm == "قد")]
+    if not hedges:
+        return False
+    first = min(hedges)
+    return not any(s.cls[i] & _HAPPENING for i in range(span[0], first))
 
 
 def _role(s: _Sentence, span: tuple[int, int]) -> str:
