@@ -39,7 +39,7 @@ _BOUNDARY = re.compile(r"[,،:;؛\"“”«»()\[\]—–.!?؟]")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+(?=\S)|\n+")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Brig|Adm|Rep|Sen|St|No)\.$")
 _DETERMINERS = frozenset("a an the this that these those its their his her our such any no of despite".split())
-_CLAIM_OBJECTS = frozenset("to that responsibility credit it they the a an over its their".split())
+_CLAIM_NOUN_NEXT = frozenset("of by about is was are were has have had and or".split())  # "claims of", "the claim is"
 _MAX_SPEAKER = 9
 _CONTENT = frozenset({"event", "action", "defend", "false", "self", "own_forces", "own_act", "own_fighters",
                       "attribute", "responsibility", "future", "occur"})
@@ -239,7 +239,7 @@ def _claim_verb(s: _Sentence, i: int) -> bool:
     if word in ("claimed", "claiming"):
         return True
     nxt = s.toks[i + 1].norm if i + 1 < len(s.toks) else ""
-    return nxt in _CLAIM_OBJECTS or nxt.isdigit()
+    return bool(nxt) and nxt not in _CLAIM_NOUN_NEXT
 
 
 def _negated(s: _Sentence, i: int, earlier: Sequence[_Frame]) -> bool:
@@ -317,7 +317,7 @@ def _segment_before(s: _Sentence, i: int, floor: int) -> tuple[int, int]:
     if s.boundary[i] and len(pieces) > 1:
         start = pieces[1][0]
     start = _after_complementizer(s, start, end)
-    if s.toks[start].norm in ("a", "an"):
+    if s.boundary[i] and s.toks[start].norm in ("a", "an"):   # "X, a group that…, claimed"
         outer = [p for p in pieces if p[1] == start]
         if outer:
             start = _after_complementizer(s, outer[0][0], start)

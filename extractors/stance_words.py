@@ -35,7 +35,7 @@ admits admit admitting verified verifies verify corroborated
 DENY = """
 deny denies denied denying denial denials refute refutes refuted rebut rebuts rebutted dispute disputes
 disputed disputing
-نفي نفت نفوا ينفي تنفي ينفون نافيا نافيه نفيه نفيها دحض دحضت يدحض فند فندت يفند تفند
+نفي نفت نفوا ينفي تنفي ننفي ينفون نافيا نافيه نفيه نفيها دحض دحضت يدحض فند فندت يفند تفند
 """
 
 REJECT = """

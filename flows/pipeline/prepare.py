@@ -42,7 +42,7 @@ def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazettee
         published=extracted.published or item.published,
         date_source=extracted.date_source or ("feed" if item.published else None),
         utc_offset_minutes=extracted.utc_offset_minutes, lang=extracted.lang or outlet.lang,
-        author=extracted.author, agency=extracted.agency, **_stance(title, text, gazetteer))
+        author=extracted.author, agency=extracted.agency, **stance_fields(title, text, gazetteer))
     matches = matcher.match(title, text)
     signature = story_signature(title, text, published=article.published, agency=article.agency,
                                 topics=[m.topic_id for m in matches], lang=article.lang, gazetteer=gazetteer)
@@ -50,7 +50,7 @@ def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazettee
                     empty=not extracted.text.strip())
 
 
-def _stance(title: str, text: str, gazetteer) -> dict:
+def stance_fields(title: str, text: str, gazetteer) -> dict:
     """Who claimed, confirmed or denied what the article tells (headline, then lede)."""
     found = text_stance(title, text, gazetteer=gazetteer)
     return {"stance": found.stance, "stance_by": found.by, "stance_by_id": found.by_id}
