@@ -402,7 +402,7 @@ def _last_contrast(s: _Sentence) -> int:
 def _judge(s: _Sentence, frame: _Frame) -> str | None:
     if frame.negated:
         return None
-    role = _role(s, frame.speaker)
+    role = _role(s, frame.speaker if frame.speaker[1] > frame.speaker[0] else _clause_before(s, frame.anchor))
     comp = frame.complement
     if frame.kind == "deny":
         return "denial"
@@ -421,6 +421,15 @@ def _judge(s: _Sentence, frame: _Frame) -> str | None:
     if role in ("media", "witness") and frame.kind != "confirm":
         return None
     return _said(s, frame, role)
+
+
+def _clause_before(s: _Sentence, i: int) -> tuple[int, int]:
+    """The words before a verb that names no speaker, back to a boundary: whose video, post or
+    statement it is («تداولت مواقع التواصل مقطعا… يقول فيه»)."""
+    start = i
+    while start > 0 and not s.boundary[start]:
+        start -= 1
+    return start, i
 
 
 def _next_is(s: _Sentence, i: int, word: str) -> bool:
@@ -458,7 +467,7 @@ def _own_operation(s: _Sentence, frame: _Frame, role: str) -> bool:
         (role not in ("official", "media") and _anaphor_subject(s, comp))
 
 
-def _before_action(s: _Sentence, span: tuple[int, int], name: str, reach: int = 4) -> bool:
+def _before_action(s: _Sentence, span: tuple[int, int], name: str, reach: int = 5) -> bool:
     """A word of class `name` followed closely by an operation verb: its subject («قواتها دمرت»)."""
     return any(s.any((i + 1, min(span[1], i + 1 + reach)), "action") for i in s.at(span, name))
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from extractors.stance import STANCES, Stance
-from extractors.story_text import norm_words
+from extractors.story_text import norm_words, tokens
 
 FIT, TEST = "stance-fit", "stance-test"
 
@@ -86,23 +87,13 @@ _KEYWORDS = {
 def keyword_stance(text: str) -> Stance:
     """The trivial anchor: the first stance whose cue word appears (denial, then claim, then
     confirmation), no speaker, no negation, no roles."""
-    words = {form for tok in _tokens(text) for form in tok.forms}
+    words = {form for tok in tokens(text) for form in tok.forms}
     for stance in ("denial", "claim", "confirmation"):
         if words & _keyword_forms(stance):
             return Stance(stance)
     return Stance()
 
 
-def _tokens(text: str):
-    from extractors.story_text import tokens
-
-    return tokens(text)
-
-
-_KEYWORD_FORMS: dict[str, frozenset[str]] = {}
-
-
+@lru_cache(maxsize=None)
 def _keyword_forms(stance: str) -> frozenset[str]:
-    if stance not in _KEYWORD_FORMS:
-        _KEYWORD_FORMS[stance] = frozenset(form for tok in _tokens(_KEYWORDS[stance]) for form in tok.forms)
-    return _KEYWORD_FORMS[stance]
+    return frozenset(form for tok in tokens(_KEYWORDS[stance]) for form in tok.forms)

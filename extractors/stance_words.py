@@ -228,6 +228,7 @@ CLASSES = {name: WordClass(name, text) for name, text in {
 }.items()}
 
 _POSSESSIVES = ("هما", "هم", "ها", "نا", "ه")
+_OBJECT_PRONOUNS = ("ها", "هم", "ه")
 
 
 @lru_cache(maxsize=65536)
@@ -240,6 +241,10 @@ def classes_of(forms: tuple[str, ...]) -> frozenset[str]:
         found.add("own_forces")
     if any(_first_person_act(form) for form in forms):
         found.add("own_act")
+    for form in forms:   # «شنتها»، «أطلقوها»: an operation verb carrying its object pronoun
+        for pronoun in _OBJECT_PRONOUNS:
+            if form.endswith(pronoun) and len(form) - len(pronoun) >= 3:
+                found.update(name for name in ("action", "defend") if form[: -len(pronoun)] in CLASSES[name].words)
     return frozenset(found)
 
 
