@@ -192,7 +192,8 @@ that in on at after before during via through with from for by when while which 
 """
 # Words a speaker phrase sheds at either end ("has", "also", "Earlier").
 SPEAKER_TRIM = """
-has have had also earlier later meanwhile separately but and however while then now firmly further كما وبدورها بدوره بدورها من جانبه جانبها
+has have had also earlier later meanwhile separately but and however while then now firmly further
+كما وبدورها بدوره بدورها من جانبه جانبها
 was were is are been being once again already
 """
 
@@ -219,12 +220,14 @@ class WordClass:
 CLASSES = {name: WordClass(name, text) for name, text in {
     "say": SAY, "confirm": CONFIRM, "deny": DENY, "reject": REJECT, "false": FALSE,
     "negated_false": NEGATED_FALSE, "claim": CLAIM, "responsibility": RESPONSIBILITY, "adopt": ADOPT,
-    "attribute": ATTRIBUTE, "occur": OCCUR, "allegation": ALLEGATION, "action": ACTION, "defend": DEFEND, "event": EVENT,
+    "attribute": ATTRIBUTE, "occur": OCCUR, "allegation": ALLEGATION, "action": ACTION, "defend": DEFEND,
+    "event": EVENT,
     "self": SELF, "forces": FORCES, "own_fighters": OWN_FIGHTERS, "group_anaphor": GROUP_ANAPHOR,
     "group": GROUP, "official": OFFICIAL, "source": SOURCE, "source_qualifier": SOURCE_QUALIFIER,
     "media": MEDIA, "witness": WITNESS, "negation": NEGATION, "future": FUTURE, "hedge": HEDGE,
-    "expect": EXPECT, "be_imperfect": BE_IMPERFECT, "despite": DESPITE, "contrast": CONTRAST, "contrast_lead": CONTRAST_LEAD,
-    "complementizer": COMPLEMENTIZER, "announce": ANNOUNCE, "speaker_stop": SPEAKER_STOP, "speaker_trim": SPEAKER_TRIM,
+    "expect": EXPECT, "be_imperfect": BE_IMPERFECT, "despite": DESPITE, "contrast": CONTRAST,
+    "contrast_lead": CONTRAST_LEAD, "complementizer": COMPLEMENTIZER, "announce": ANNOUNCE,
+    "speaker_stop": SPEAKER_STOP, "speaker_trim": SPEAKER_TRIM,
 }.items()}
 
 _POSSESSIVES = ("هما", "هم", "ها", "نا", "ه")

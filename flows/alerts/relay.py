@@ -162,8 +162,9 @@ def stated(voices, outlet_names: Mapping[str, str], gazetteer=None) -> tuple[Sta
     Arabic name when the gazetteer knows it, the outlet by name, the time in the outlet's offset."""
     local = [(voice, _local(voice.at, voice.utc_offset_minutes)) for voice in voices]
     one_day = len({when.date() for _, when in local}) <= 1
-    return tuple(Stated(voice.stance, _speaker_name(voice, gazetteer), outlet_names.get(voice.outlet_id, voice.outlet_id),
-                        when.isoformat(timespec="minutes"), when.strftime("%H:%M" if one_day else "%d/%m %H:%M"))
+    return tuple(Stated(voice.stance, _speaker_name(voice, gazetteer),
+                        outlet_names.get(voice.outlet_id, voice.outlet_id), when.isoformat(timespec="minutes"),
+                        when.strftime("%H:%M" if one_day else "%d/%m %H:%M"))
                  for voice, when in local)
 
 
