@@ -26,10 +26,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from extractors.arabic import text_spans
 from extractors.entities import Gazetteer
 from extractors.stance_speakers import (ANCHOR_CLASSES, ATTRIBUTION, Sentence, clause_before, next_is, participle,
                                         speaker_role,
                                         speaker_and_complement, speaker_entity)
+from extractors.stemming import token_forms
 from extractors.story_text import Tok, tokens
 
 STANCES = ("claim", "confirmation", "denial", "report")
@@ -82,7 +84,7 @@ def _sentence_tokens(text: str, limit: int) -> list[tuple[Tok, ...]]:
     if not text:
         return []
     ends = [end for _, end in _sentence_spans(text)][:limit]
-    toks = tokens(text)
+    toks = _tokens_before(text, ends[-1]) if ends else ()
     out, k = [], 0
     for end in ends:
         start = k
@@ -91,6 +93,19 @@ def _sentence_tokens(text: str, limit: int) -> list[tuple[Tok, ...]]:
         if k > start:
             out.append(toks[start:k])
     return out
+
+
+def _tokens_before(text: str, end: int) -> tuple[Tok, ...]:
+    """story_text.tokens of `text` up to `end` only, from the word spans remembered for the whole
+    text (the signature read them): a body runs to hundreds of words, a lede to a few dozen."""
+    found = []
+    for begin, stop, word in text_spans(text):
+        if begin >= end:
+            break
+        norm, forms = token_forms(word)
+        if norm:
+            found.append(Tok(norm, begin, stop, forms or (norm,)))
+    return tuple(found)
 
 
 def split_sentences(text: str) -> list[str]:
