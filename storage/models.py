@@ -70,6 +70,10 @@ class Article(SQLModel, table=True):
     agency: Optional[str] = None
     story_id: Optional[int] = Field(default=None, foreign_key="stories.id", index=True)
     signature: Optional[str] = Field(default=None, sa_column=Column(Text))
+    # who claimed, confirmed or denied the development (extractors/stance.py); None: not read
+    stance: Optional[str] = None  # claim | confirmation | denial | report
+    stance_by: Optional[str] = Field(default=None, sa_column=Column(Text))  # the speaker as written
+    stance_by_id: Optional[str] = None  # the speaker's gazetteer id, when it names a faction or actor
 
 
 class Match(SQLModel, table=True):

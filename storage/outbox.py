@@ -15,6 +15,7 @@ from typing import Sequence
 from sqlmodel import Session, or_, select
 
 from storage.models import Alert, Article, Match, Story, utcnow
+from storage.provenance import Voice, story_voices
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 5
@@ -27,6 +28,7 @@ class ClaimedAlert:
     article: Article
     matches: tuple[Match, ...]  # one per topic the row names, in the row's order
     story: Story
+    voices: tuple[Voice, ...] = ()  # the story's claims, confirmations and denials, oldest first
 
     @property
     def topics(self) -> list[str]:
@@ -61,7 +63,8 @@ def _with_context(session: Session, alert: Alert) -> ClaimedAlert:
     found = {m.topic_id: m for m in session.exec(select(Match).where(Match.article_id == alert.article_id,
                                                                      Match.topic_id.in_(topics))).all()}
     matches = tuple(found[t] for t in topics if t in found)
-    return ClaimedAlert(alert, session.get(Article, alert.article_id), matches, session.get(Story, alert.story_id))
+    return ClaimedAlert(alert, session.get(Article, alert.article_id), matches, session.get(Story, alert.story_id),
+                        tuple(story_voices(session, alert.story_id)))
 
 
 def mark_sent(session: Session, alert_id: int) -> None:

@@ -26,6 +26,9 @@ class NewArticle:
     lang: str | None = None
     author: str | None = None
     agency: str | None = None
+    stance: str | None = None       # claim | confirmation | denial | report (extractors.stance)
+    stance_by: str | None = None
+    stance_by_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from extractors import grouping
 from extractors.errors import RasidError, TransientError
-from storage import search
+from storage import provenance, search
 from storage.alert_rows import AlertRow, TopicPolicy, alert_kinds, plan_alert_rows  # noqa: F401 - re-exported
 from storage.inserts import insert_ignore
 from storage.records import Derived, NewArticle, derive  # noqa: F401 - the pipeline's inputs, re-exported
@@ -167,6 +167,8 @@ def _store(session, article, matches, signature, policies, derived: Derived,
     when = as_utc(article.published) or utcnow()
     story_id, new_story, members = _assign_story(session, article, article_id, signature, when, archive)
     update = None if new_story else _update_kind(signature, members)
+    if update is None and not new_story and provenance.first_of_its_kind(session, story_id, article_id, article.stance):
+        update = "update"  # the first confirmation or denial of a story is news to whoever heard of it
     def kind_for(channel: str) -> str | None:
         known = not new_story and _story_reached(session, story_id, channel, article_id)
         return update if known else "new"

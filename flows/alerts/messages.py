@@ -19,6 +19,29 @@ _LTR_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .,:/%+\-']*[A-Za-z0-9%]|[A-Za-z0-9
 
 
 @dataclass(frozen=True)
+class Stated:
+    """One claim, confirmation or denial of the alert's story, as a message shows it."""
+
+    stance: str   # claim | confirmation | denial
+    by: str       # the speaker (the gazetteer's Arabic name when it names a known one)
+    outlet: str   # the outlet's name
+    at: str       # ISO 8601 in the outlet's own offset
+    local_time: str  # "02:41" (or "27/01 02:41" when the story spans days), the outlet's local time
+
+    def to_dict(self) -> dict:
+        return {"stance": self.stance, "by": self.by, "outlet": self.outlet, "at": self.at}
+
+
+# "claimed by X (outlet, 02:41)": the verb with its object pronoun (the development), then the speaker.
+STANCE_VERBS = {"claim": "تبنّاه", "confirmation": "أكّده", "denial": "نفاه"}
+
+
+def provenance_line(voices: tuple[Stated, ...]) -> str:
+    """«تبنّاه X (قناة، 02:41) · نفاه البنتاغون (رويترز، 11:47)»."""
+    return " · ".join(f"{STANCE_VERBS[v.stance]} {v.by} ({v.outlet}، {v.local_time})" for v in voices)
+
+
+@dataclass(frozen=True)
 class AlertView:
     """Everything a message shows about one alert: one development, every topic it matched on
     the channel (in the order matched)."""
@@ -35,6 +58,7 @@ class AlertView:
     entities: tuple[str, ...] = ()
     also: tuple[str, ...] = ()
     kind: str = "new"
+    provenance: tuple[Stated, ...] = ()
 
     @property
     def topic_id(self) -> str:
@@ -48,7 +72,8 @@ class AlertView:
     def to_dict(self) -> dict:
         return {"topic": self.topic_id, "topics": list(self.topic_ids), "title": self.title, "url": self.url, "outlet": self.outlet,
                 "published": self.published, "snippet": self.snippet, "terms": list(self.terms),
-                "kind": self.kind, "also_reported_by": list(self.also), "entities": list(self.entities)}
+                "kind": self.kind, "also_reported_by": list(self.also), "entities": list(self.entities),
+                "provenance": [v.to_dict() for v in self.provenance]}
 
 
 def bidi(text: str) -> str:
@@ -80,8 +105,9 @@ class Renderer:
 
     def render(self, view: AlertView) -> tuple[str, str, str]:
         labels = {"kind_label": "تحديث: " if view.kind == "update" else "تطور جديد: ",
-                  "terms_label": "الكلمات: ", "also_label": "نشرته أيضاً: "}
+                  "terms_label": "الكلمات: ", "also_label": "نشرته أيضاً: ", "provenance_label": "المواقف: "}
         context = {**view.__dict__, **labels, "topic_title": view.topic_title,
+                   "provenance_line": provenance_line(view.provenance), "stance_verbs": STANCE_VERBS,
                    "snippet_html": _marked_html(view.snippet, view.highlights)}
         title = f"{labels['kind_label']}{view.topic_title} — {view.title}"
         text = self.env.get_template("alert.txt.j2").render(context)

@@ -11,7 +11,7 @@ import logging
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterator, Mapping
 
 import apprise
@@ -20,7 +20,7 @@ from pydantic import SecretStr
 from sqlmodel import Session
 
 from extractors.errors import PermanentError
-from flows.alerts.messages import AlertView, Renderer
+from flows.alerts.messages import AlertView, Renderer, Stated
 from storage import outbox
 
 log = logging.getLogger("rasid.relay")
@@ -151,9 +151,31 @@ def view_builder(outlet_names: Mapping[str, str], topic_titles: Mapping[str, str
             published=format_local(article.published, article.utc_offset_minutes), url=article.url,
             snippet=match.snippet if match else "", highlights=tuple(tuple(h) for h in (match.highlights if match else ())),
             terms=tuple(dict.fromkeys(term for m in claimed.matches for term in m.terms)), also=tuple(others), kind=claimed.alert.kind,
-            entities=_entities(gazetteer, article.title, article.text or ""))
+            entities=_entities(gazetteer, article.title, article.text or ""),
+            provenance=stated(claimed.voices, outlet_names, gazetteer))
 
     return view_of
+
+
+def stated(voices, outlet_names: Mapping[str, str], gazetteer=None) -> tuple[Stated, ...]:
+    """The story's claims, confirmations and denials as a message shows them: the speaker by its
+    Arabic name when the gazetteer knows it, the outlet by name, the time in the outlet's offset."""
+    local = [(voice, _local(voice.at, voice.utc_offset_minutes)) for voice in voices]
+    one_day = len({when.date() for _, when in local}) <= 1
+    return tuple(Stated(voice.stance, _speaker_name(voice, gazetteer),
+                        outlet_names.get(voice.outlet_id, voice.outlet_id), when.isoformat(timespec="minutes"),
+                        when.strftime("%H:%M" if one_day else "%d/%m %H:%M"))
+                 for voice, when in local)
+
+
+def _local(at: datetime, offset_minutes: int | None) -> datetime:
+    aware = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    return aware.astimezone(timezone(timedelta(minutes=offset_minutes or 0)))
+
+
+def _speaker_name(voice, gazetteer) -> str:
+    entity = gazetteer.entities.get(voice.by_id) if gazetteer is not None and voice.by_id else None
+    return entity.name_ar if entity is not None else (voice.by or "?")
 
 
 def _entities(gazetteer, title: str, text: str) -> tuple[str, ...]:
@@ -166,8 +188,6 @@ def format_local(published, offset_minutes: int | None) -> str:
     """Publication time in the outlet's own offset when known, else UTC."""
     if published is None:
         return "unknown time"
-    from datetime import timedelta, timezone
-
     offset = timedelta(minutes=offset_minutes or 0)
     local = (published if published.tzinfo else published.replace(tzinfo=timezone.utc)).astimezone(timezone(offset))
     hours = offset.total_seconds() / 3600

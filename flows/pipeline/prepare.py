@@ -14,6 +14,7 @@ from extractors.article import extract_article
 from extractors.feeds import FeedItem
 from extractors.grouping import story_signature
 from extractors.outlets import Outlet
+from extractors.stance import text_stance
 from flows.fetch.result import FetchResult
 from storage.records import Derived, NewArticle, derive
 
@@ -45,9 +46,15 @@ def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazettee
         published=extracted.published or item.published,
         date_source=extracted.date_source or ("feed" if item.published else None),
         utc_offset_minutes=extracted.utc_offset_minutes, lang=extracted.lang or outlet.lang,
-        author=extracted.author, agency=extracted.agency)
+        author=extracted.author, agency=extracted.agency, **stance_fields(title, text, gazetteer))
     matches = matcher.match(title, text)
     signature = story_signature(title, text, published=article.published, agency=article.agency,
                                 topics=[m.topic_id for m in matches], lang=article.lang, gazetteer=gazetteer)
     return Prepared(article, tuple(matches), signature, derive(title, text, signature),
                     empty=not extracted.text.strip(), line_keys=extracted.line_keys)
+
+
+def stance_fields(title: str, text: str, gazetteer) -> dict:
+    """Who claimed, confirmed or denied what the article tells (headline, then lede)."""
+    found = text_stance(title, text, gazetteer=gazetteer)
+    return {"stance": found.stance, "stance_by": found.by, "stance_by_id": found.by_id}

@@ -1,0 +1,78 @@
+"""Stance detection on real sentences (tests/data/stance/sentences.jsonl), printed as JSON.
+
+    uv run python bench/stance_eval.py
+
+Precision and recall per stance (claim, confirmation, denial, report) for rasid
+(extractors/stance.py, with the seed gazetteer) and for the anchor (a cue-word list, no speaker,
+negation or roles), on the frozen half ("stance-test": never looked at while the rules were
+written) and on the half the rules were written against ("stance-fit"), for both languages and
+each; how often the speaker found agrees with the labelled one (on sentences whose stance is
+right); and the cost per article (a headline and two lede sentences) in microseconds, with the
+machine's load average beside it (CPU time of this process, so other work on a shared machine weighs less).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extractors.entities import parse_gazetteer  # noqa: E402
+from extractors.stance import _cached, sentence_stance, split_sentences, text_stance  # noqa: E402
+from extractors.story_text import tokens  # noqa: E402
+from extractors.stance_eval import FIT, TEST, evaluate, keyword_stance, load_sentences  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "stance" / "sentences.jsonl"
+GAZETTEER = ROOT / "seeds" / "gazetteer.yaml"
+
+
+def quality(items, gazetteer) -> dict:
+    out = {}
+    for split in (TEST, FIT):
+        part = [i for i in items if i.split == split]
+        rasid = evaluate(part, lambda text: sentence_stance(text, gazetteer=gazetteer))
+        anchor = evaluate(part, keyword_stance)
+        anchor.pop("confusions")
+        out[split] = {"rasid": rasid, "anchor_keywords": anchor}
+    return out
+
+
+def speed(items, gazetteer, rounds: int = 5) -> dict:
+    """µs per article (a headline and a two-sentence lede, all three read): "cold" tokenizes the
+    text too; "in_pipeline" finds its tokens remembered, as prepare() does right after the story
+    signature read the same title and body. Best of rounds, the stance cache emptied each time."""
+    articles = [(items[k].text, " ".join(i.text for i in items[k + 1:k + 3])) for k in range(0, len(items) - 2, 3)]
+    cold = warm = float("inf")
+    for _ in range(rounds):
+        _cached.cache_clear()
+        start = time.process_time()
+        for title, lede in articles:
+            for sentence in [title, *split_sentences(lede)]:
+                sentence_stance(sentence, gazetteer=gazetteer)
+        cold = min(cold, time.process_time() - start)
+        spent = 0.0
+        for title, lede in articles:
+            tokens(title), tokens(lede)
+            began = time.process_time()
+            text_stance(title, lede, gazetteer=gazetteer, default_speaker="every sentence")
+            spent += time.process_time() - began
+        warm = min(warm, spent)
+    return {"articles": len(articles), "us_per_article_cold": round(cold / len(articles) * 1e6, 1),
+            "us_per_article_in_pipeline": round(warm / len(articles) * 1e6, 1),
+            "load_average": os.getloadavg()[0]}
+
+
+def main() -> None:
+    items = load_sentences(DATA.read_text(encoding="utf-8"))
+    gazetteer = parse_gazetteer(GAZETTEER.read_text(encoding="utf-8"), str(GAZETTEER))
+    print(json.dumps({"sentences": len(items), "quality": quality(items, gazetteer),
+                      "speed": speed([i for i in items], gazetteer)}, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
