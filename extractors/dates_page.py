@@ -70,6 +70,10 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
             continue
         match = parse_structured(raw, utc_offset_minutes=utc_offset_minutes, lang=lang)
         if match is not None and match.confident and _plausible(match):
+            own = _same_instant_clock(tree, match, lang)
+            if own is not None:
+                evidence = f"{raw} (the page's «{own.evidence}» is the same instant on its own clock)"
+                return _result(own, source, _with_disagreement(evidence, own, byline), utc_offset_minutes)
             match, evidence = _local_clock_fix(match, raw, byline, utc_offset_minutes)
             return _result(match, source, _with_disagreement(evidence, match, byline), utc_offset_minutes, byline)
     if byline is not None:
@@ -143,6 +147,25 @@ def _with_disagreement(evidence: str, match: DateMatch, byline: DateMatch | None
     if byline is None or abs((match.value - byline.value).total_seconds()) < 36 * 3600:
         return evidence
     return f"{evidence} (the byline under the headline says «{byline.evidence}»)"
+
+
+def _same_instant_clock(tree: lxml_html.HtmlElement, match: DateMatch, lang: str | None) -> DateMatch | None:
+    """Another stamp of the page naming the same instant with its own non-zero offset, for a 'Z' stamp.
+
+    A CMS often serializes the instant in UTC in JSON-LD and writes the outlet's clock in
+    `<time datetime>` or a meta tag (VOA: "2025-01-19 20:53:09Z" and "2025-01-20T01:23:09+04:30"):
+    the second is the day the outlet's readers saw, whatever offset was configured.
+    """
+    if not (match.offset_explicit and match.utc_offset_minutes == 0 and match.has_time):
+        return None
+    for _source, raw in structured_dates(tree):
+        if len(raw) > _MAX_DATE_CHARS:
+            continue
+        other = parse_structured(raw, lang=lang)
+        if (other is not None and other.value is not None and other.offset_explicit and other.has_time
+                and other.utc_offset_minutes and abs((other.value - match.value).total_seconds()) < 60):
+            return other
+    return None
 
 
 def _local_clock_fix(match: DateMatch, raw: str, byline: DateMatch | None,

@@ -7,6 +7,7 @@ UTC it is 4 March 22:30, and an analyst shown that sees the previous day.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from datetime import datetime, timezone
 
 from sqlmodel import Session, select
@@ -88,3 +89,28 @@ def test_archive_and_alert_line_show_the_outlets_day(tmp_path):
         stored = session.exec(select(Article)).one()
     assert format_local(stored.published, stored.utc_offset_minutes) == "2021-03-05 01:30 (UTC+3)"
     assert ExportedArticle(stored, ()).to_dict()["published"] == "2021-03-05T01:30:00+03:00"
+
+
+TIME = '<time pubdate="pubdate" datetime="%s">%s</time>'
+
+
+def test_a_utc_stamp_takes_the_clock_of_the_pages_own_stamp_of_the_same_instant():
+    """VOA's pages: JSON-LD "…20:53:09Z", `<time>` "…01:23:09+04:30": the readers' day is the later one."""
+    stamp = JSONLD % "2021-03-04T22:30:00Z" + TIME % ("2021-03-05T01:30:00+03:00", "")
+    article = extract_article(_page(stamp))
+    assert article.published.isoformat() == "2021-03-05T01:30:00+03:00"
+    assert article.published == INSTANT
+    assert "same instant" in article.date_evidence
+    assert extract_article(_page(stamp), utc_offset_hours=2).published.isoformat() == "2021-03-05T01:30:00+03:00"
+
+
+def test_a_stamp_of_another_instant_does_not_lend_its_clock():
+    """An updated or unrelated stamp with an offset says nothing about the clock of the publication instant."""
+    stamp = JSONLD % "2021-03-04T22:30:00Z" + TIME % ("2021-03-05T09:00:00+03:00", "")
+    assert extract_article(_page(stamp)).published.isoformat() == "2021-03-04T22:30:00+00:00"
+
+
+def test_a_real_voa_dari_page_keeps_kabuls_day():
+    page = Path(__file__).parent / "data" / "new_outlets" / "pages" / "007.html"
+    article = extract_article(page.read_text(encoding="utf-8"), "https://www.darivoa.com/a/x/7163944.html")
+    assert article.published.isoformat() == "2025-01-20T01:23:09+04:30"
