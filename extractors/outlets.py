@@ -37,7 +37,7 @@ class Outlet:
     poll_minutes: int = 15
     adaptive: bool = True
     poll_min_minutes: int = 5
-    poll_max_minutes: int = 360
+    max_poll_minutes: int | None = None  # None: FEED_CEILING or SECTION_CEILING, see poll_ceiling
     enabled: bool = True
     extract: ExtractOverrides = field(default_factory=ExtractOverrides)
 
@@ -45,10 +45,23 @@ class Outlet:
     def sources(self) -> tuple[str, ...]:
         return self.feeds + self.sitemaps + self.sections
 
+    @property
+    def poll_ceiling(self) -> int:
+        """The longest adaptive interval, in minutes. A quiet outlet's next item is still news: an outlet
+        with a feed or sitemap is read at least every 15 minutes (a conditional GET answered 304 is
+        nearly free); one with section pages only, whose every poll re-reads whole pages, hourly."""
+        if self.max_poll_minutes is not None:
+            return self.max_poll_minutes
+        return FEED_CEILING if (self.feeds or self.sitemaps) else SECTION_CEILING
+
+
+FEED_CEILING = 15
+SECTION_CEILING = 60
+
 
 _FIELDS = {"id", "name", "home", "feeds", "sitemaps", "sections", "link_pattern", "lang", "country",
-           "utc_offset_hours", "poll_minutes", "adaptive", "poll_min_minutes", "poll_max_minutes", "enabled",
-           "extract"}
+           "utc_offset_hours", "poll_minutes", "adaptive", "poll_min_minutes", "max_poll_minutes",
+           "poll_max_minutes", "enabled", "extract"}
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -118,17 +131,25 @@ def _outlet(entry: Any, source: str) -> Outlet:
                                      drop_patterns=tuple(extract.get("drop_patterns") or ()))
         _check_overrides(overrides)
         lists = {k: tuple(entry.pop(k, None) or ()) for k in ("feeds", "sitemaps", "sections")}
+        _old_ceiling_key(entry)
         outlet = Outlet(**entry, **lists, extract=overrides)
-        bounds = (outlet.poll_min_minutes, outlet.poll_minutes, outlet.poll_max_minutes)
-        if not all(isinstance(b, int) and b >= 1 for b in bounds):
-            raise ValueError("poll_minutes, poll_min_minutes and poll_max_minutes must be positive integers")
-        if outlet.poll_min_minutes > outlet.poll_max_minutes:
-            raise ValueError("poll_min_minutes is above poll_max_minutes")
+        bounds = (outlet.poll_min_minutes, outlet.poll_minutes, outlet.poll_ceiling)
+        if not all(isinstance(b, int) and not isinstance(b, bool) and b >= 1 for b in bounds):
+            raise ValueError("poll_minutes, poll_min_minutes and max_poll_minutes must be positive integers")
+        if outlet.poll_min_minutes > outlet.poll_ceiling:
+            raise ValueError(f"poll_min_minutes is above the ceiling max_poll_minutes ({outlet.poll_ceiling})")
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"outlet {entry.get('id')!r}: {exc}", source=source, line=line) from None
     except ConfigError as exc:
         raise ConfigError(f"outlet {entry.get('id')!r}: {exc.reason}", source=source, line=line) from None
     return outlet
+
+
+def _old_ceiling_key(entry: dict[str, Any]) -> None:
+    """`poll_max_minutes`, the ceiling's name before `max_poll_minutes`, is still read (the new name wins)."""
+    old = entry.pop("poll_max_minutes", None)
+    if old is not None and entry.get("max_poll_minutes") is None:
+        entry["max_poll_minutes"] = old
 
 
 def _check_overrides(overrides: ExtractOverrides) -> None:

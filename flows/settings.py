@@ -36,6 +36,9 @@ class FetchSettings(BaseModel):
     per_host_concurrency: int = Field(2, ge=1)
     per_host_delay_s: float = Field(1.0, ge=0, description="minimum gap between requests to one host")
     retries: int = Field(2, ge=0, description="extra attempts for transient errors")
+    url_budget_s: float | None = Field(
+        None, gt=0, description="total time one URL may take, retries and their waits included "
+                                "(default: 2 × timeout_s), so a dripping server costs a bounded time")
     obey_robots: bool = True
     backoff_s: float = Field(1.0, ge=0, description="first retry delay; doubles each retry (with jitter)")
     max_retry_after_s: float = Field(60.0, ge=0, description="longest Retry-After honoured within a poll; "
@@ -47,6 +50,11 @@ class FetchSettings(BaseModel):
     allow_networks: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="non-public networks that may be fetched anyway (tests: 127.0.0.1/32)")
+
+    @property
+    def url_budget(self) -> float:
+        """Seconds one URL may take in all: `url_budget_s`, or twice the per-attempt deadline."""
+        return self.url_budget_s if self.url_budget_s is not None else 2 * self.timeout_s
 
     @field_validator("allow_networks", mode="before")
     @classmethod

@@ -391,9 +391,17 @@ def recent_published(session: Session, outlet_id: str, since: datetime) -> list[
         Article.outlet_id == outlet_id, Article.published >= as_utc(since))).all())
 
 
-def due_outlets(session: Session, outlet_ids: Iterable[str], now: datetime | None = None) -> set[str]:
-    """Outlets whose adaptive next poll has come (or that were never polled)."""
-    now = now or utcnow()
+DUE_SLACK = timedelta(seconds=90)
+
+
+def due_outlets(session: Session, outlet_ids: Iterable[str], now: datetime | None = None,
+                slack: timedelta = DUE_SLACK) -> set[str]:
+    """Outlets whose adaptive next poll has come, or comes within `slack` (or that were never polled).
+
+    Schedules tick at fixed times and a scheduled run starts seconds late (a subprocess); without
+    the slack, a next poll due a few seconds after a tick waited a whole schedule interval more.
+    """
+    now = (now or utcnow()) + slack
     ids = list(outlet_ids)
     not_due = set(session.exec(select(OutletState.id).where(
         OutletState.id.in_(ids), OutletState.next_poll.is_not(None), OutletState.next_poll > now)).all())

@@ -117,6 +117,20 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(pause_s)
         self.close_connection = True
 
+    def drip_chunked(self, pause_s: float = 1.0) -> None:
+        """200, chunked, one byte per chunk every `pause_s`: each byte resets a read timeout, never the whole."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+        deadline = time.monotonic() + 30
+        while not self.server.stopping.is_set() and time.monotonic() < deadline:
+            self.wfile.write(b"1\r\n<\r\n")
+            self.wfile.flush()
+            self.server.stopping.wait(pause_s)
+        self.close_connection = True
+
 
 Route = Callable[[_Handler, dict[str, list[str]]], None]
 
@@ -137,6 +151,7 @@ def _hostile_routes() -> dict[str, Route]:
         "/truncated-gzip": lambda h, q: h.reply(200, _truncated_gzip(),
                                                 "text/html", {"Content-Encoding": "gzip"}),
         "/drip": lambda h, q: h.stream_forever(b"<", 0.2, length=10_000),
+        "/drip-chunked": lambda h, q: h.drip_chunked(float(q.get("s", ["1"])[0])),
         "/silent": lambda h, q: h.server.stopping.wait(30),  # accepts, never answers
         "/endless": lambda h, q: h.stream_forever(b"<p>" + b"x" * 65_536 + b"</p>", 0.0),
         "/big.html": lambda h, q: h.reply(200, big_html()),

@@ -88,7 +88,9 @@ def test_outlets_status_reads_health_from_the_database(tmp_path):
     rows = {row["id"]: row for row in json.loads(out.stdout)}
     assert {i: rows[i]["health"] for i in rows} == {"busy": "ok", "dark": "dark", "quiet": "stale",
                                                     "fresh": "never polled"}
-    assert rows["busy"]["poll_minutes"] == pytest.approx(60, rel=0.02)
-    assert rows["quiet"]["poll_minutes"] == 360 and rows["busy"]["items_per_day_7d"] == pytest.approx(24, rel=0.02)
+    # no feed or sitemap: the ceiling is an hour; the quiet outlet is polled at it, and says why
+    assert rows["busy"]["poll_minutes"] == pytest.approx(60, rel=0.02) and rows["busy"]["poll_ceiling"] == 60
+    assert (rows["quiet"]["poll_minutes"], rows["quiet"]["poll_reason"]) == (60, "quiet")
+    assert rows["busy"]["items_per_day_7d"] == pytest.approx(24, rel=0.02)
     table = CliRunner().invoke(app, ["outlets", "status"], env=env)
     assert table.exit_code == 0 and "dark" in table.stdout

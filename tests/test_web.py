@@ -138,6 +138,7 @@ def test_outlets_page_has_the_status_table(web):
     page = get(base, "/outlets").text
     assert page.count('<tr class="outlet">') == len(OUTLETS)
     assert all(name in page for name, _ in OUTLETS.values()) and "never polled" in page
+    assert page.count('<td class="poll-why">') == len(OUTLETS)   # why each outlet is polled as often as it is
 
 
 def test_nothing_on_the_page_writes_to_the_archive(web):

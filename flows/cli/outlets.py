@@ -97,23 +97,33 @@ def status_command(
     wide: bool = typer.Option(False, "--wide", help="One table with every column (last poll, last error) instead "
                               "of a table that fits 80 columns with the last errors listed under it."),
 ) -> None:
-    """Health of each outlet: last success, failures (fractional), items per day, adaptive interval, last error."""
+    """Health of each outlet: last success, failures (fractional), items per day, adaptive interval and why
+    (pace, ceiling, floor, quiet or fixed; `--json`: poll_why in words), last error."""
     with user_errors():
         rows = _status_rows(settings_from(config))
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, default=str))
         return
-    headers = ["outlet", "health", "last success\nUTC", "fail", "per day\n7d", "per day\n30d", "poll\nmin"]
+    # the poll cell holds the interval and, under it, the bound or rule that set it (POLL_LEGEND)
+    headers = ["outlet", "health", "last success\nUTC", "fail", "per\nday\n7d", "per\nday\n30d", "poll\nmin"]
     cells = [[row["id"], row["health"], _minute(row["last_success"]), f"{row['failures']:.2f}",
-              f"{row['items_per_day_7d']:.1f}", f"{row['items_per_day_30d']:.1f}", f"{row['poll_minutes']:.0f}",
-              *([_minute(row["last_polled"]), row["last_error"] or ""] if wide else [])] for row in rows]
-    table = fitting_table(headers + (["last poll\nUTC", "last error"] if wide else []), cells, wrap=(2, 7, 8), numbers=range(3, 7))
+              f"{row['items_per_day_7d']:.1f}", f"{row['items_per_day_30d']:.1f}",
+              f"{row['poll_minutes']:.0f}\n{row['poll_reason']}",
+              *([_minute(row["last_polled"]), row["last_error"] or ""] if wide else [])]
+             for row in rows]
+    table = fitting_table(headers + (["last poll\nUTC", "last error"] if wide else []), cells,
+                          wrap=(2, 7, 8), numbers=range(3, 7))
     console.print(table)
+    console.print(POLL_LEGEND, highlight=False)
     errors = [row for row in rows if row["last_error"]]
     if errors and not wide:
         console.print("last errors:", highlight=False)
         for row in errors:
             console.print(f"  {row['id']}: {row['last_error']}", highlight=False, markup=False)
+
+
+POLL_LEGEND = ("poll min: pace = as often as it publishes; ceiling, floor = held at max_poll_minutes, "
+               "poll_min_minutes; quiet = nothing in 7 days, at the ceiling; fixed = adaptive: false")
 
 
 def _minute(moment) -> str:

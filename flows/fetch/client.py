@@ -5,7 +5,7 @@
 - per host: at most `per_host_concurrency` requests at once and `per_host_delay_s` (or the
   site's robots.txt Crawl-delay, up to 30 s) between request starts; robots.txt obeyed;
 - per request: a total deadline (`timeout_s`, so a server dripping a byte a second is cut
-  off), a body budget enforced while streaming and decompressing (see fetch_body), a cap
+  off), one budget per URL with its retries (`url_budget`, see fetch_budget), a body budget enforced while streaming and decompressing (see fetch_body), a cap
   on redirects, and the address guard under the socket (see fetch_guard);
 - transient failures (timeouts, connection errors, 429, 5xx, truncated bodies) are retried
   with exponential backoff, honouring Retry-After up to `max_retry_after_s`; permanent ones
@@ -37,11 +37,13 @@ import httpx
 from extractors.charset import decode_html
 from extractors.urls import UrlError, canonicalize_url
 from flows.fetch.body import ACCEPT_ENCODING, parse_encodings, read_bounded
+from flows.fetch.budget import Stopwatch, UrlBudget
 from flows.fetch.errors import (
     AddressRefused,
     BadEncoding,
     Blocked,
     BodyTooLarge,
+    BudgetSpent,
     FetchError,
     FetchTimeout,
     PermanentFetchError,
@@ -56,7 +58,7 @@ from flows.fetch.result import FetchResult  # noqa: F401 - what Fetcher.get retu
 from flows.fetch.robots import RobotsCache
 from flows.settings import FetchSettings
 
-__all__ = ["AddressRefused", "BadEncoding", "Blocked", "BodyTooLarge", "FetchError", "FetchResult", "FetchTimeout",
+__all__ = ["AddressRefused", "BadEncoding", "Blocked", "BodyTooLarge", "BudgetSpent", "FetchError", "FetchResult", "FetchTimeout",
            "Fetcher", "PermanentFetchError", "RobotsDisallowed", "RobotsUnavailable", "TooManyRedirects", "TransientFetchError",
            "TruncatedBody"]
 
@@ -136,18 +138,21 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        attempt = 0
+        budget = UrlBudget(self.settings.url_budget)
         while True:
+            budget.attempts += 1
             try:
-                return await self._attempt(url, headers)
+                return await self._attempt(url, headers, budget)
             except RobotsUnavailable:
                 raise  # cached for a minute: retrying within this request cannot help
             except TransientFetchError as exc:
-                delay = self._backoff(attempt, exc)
+                delay = self._backoff(budget.attempts - 1, exc)
                 if delay is None:
                     raise
-                attempt += 1
-                await asyncio.sleep(delay)
+                if not budget.allows_retry_after(delay):
+                    raise _budget_spent(exc, budget) from None
+                with Stopwatch(budget):
+                    await asyncio.sleep(delay)
 
     def delay_for(self, url: str) -> float:
         """Seconds kept between request starts to `url`'s host: the setting, or a larger robots.txt Crawl-delay."""
@@ -165,9 +170,10 @@ class Fetcher:
             delay = max(delay, exc.retry_after_s)
         return delay
 
-    async def _attempt(self, url: str, headers: dict[str, str]) -> FetchResult:
+    async def _attempt(self, url: str, headers: dict[str, str], url_budget: UrlBudget) -> FetchResult:
         started = time.monotonic()
-        hop = await self._follow(url, headers, self.settings.max_bytes, check_robots=self.settings.obey_robots)
+        hop = await self._follow(url, headers, self.settings.max_bytes, check_robots=self.settings.obey_robots,
+                                 url_budget=url_budget)
         elapsed = time.monotonic() - started
         if hop.status == 304:
             return FetchResult(url=url, final_url=hop.url, status=304, body=b"", content_type=None, encoding=None,
@@ -184,7 +190,8 @@ class Fetcher:
                            encoding=encoding or charset, text=text, elapsed_s=elapsed, etag=hop.headers.get("etag"),
                            last_modified=hop.headers.get("last-modified"))
 
-    async def _follow(self, url: str, headers: dict[str, str], max_bytes: int, *, check_robots: bool) -> _Hop:
+    async def _follow(self, url: str, headers: dict[str, str], max_bytes: int, *, check_robots: bool,
+                      url_budget: UrlBudget | None = None) -> _Hop:
         """The first non-redirect answer for `url`, each hop vetted, all within one deadline."""
         budget = self.settings.timeout_s
         visits = Counter([url])
@@ -192,7 +199,7 @@ class Fetcher:
             if check_robots:
                 await self._check_robots(url)
             started = time.monotonic()
-            hop = await self._one_hop(url, headers, max_bytes, budget)
+            hop = await self._one_hop(url, headers, max_bytes, budget, url_budget)
             budget -= time.monotonic() - started
             if hop.status not in _REDIRECTS or "location" not in hop.headers:
                 return hop
@@ -213,15 +220,21 @@ class Fetcher:
         except ValueError:
             raise PermanentFetchError("malformed redirect Location", url=hop.url, status=hop.status) from None
 
-    async def _one_hop(self, url: str, headers: dict[str, str], max_bytes: int, budget: float) -> _Hop:
+    async def _one_hop(self, url: str, headers: dict[str, str], max_bytes: int, budget: float,
+                       url_budget: UrlBudget | None) -> _Hop:
         assert self._client is not None, "use Fetcher as `async with Fetcher(settings) as fetcher:`"
         if budget <= 0:
             raise FetchTimeout(f"no complete answer within {self.settings.timeout_s}s", url=url)
         gate = self._gates.setdefault(_host_key(url), _HostGate(self.settings.per_host_concurrency))
         await gate.enter(self.delay_for(url))
         try:
-            async with asyncio.timeout(budget):
-                return await self._exchange(url, headers, max_bytes)
+            if url_budget is not None:
+                budget = min(budget, url_budget.remaining())
+                if budget <= 0:
+                    raise FetchTimeout(f"the URL's budget of {url_budget.total_s:g}s is spent", url=url)
+            with Stopwatch(url_budget):
+                async with asyncio.timeout(budget):
+                    return await self._exchange(url, headers, max_bytes)
         except TimeoutError:
             raise FetchTimeout(f"no complete answer within {self.settings.timeout_s}s", url=url) from None
         except FetchError as exc:
@@ -400,6 +413,13 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _budget_spent(exc: TransientFetchError, budget: UrlBudget) -> BudgetSpent:
+    """The error a URL ends with when its retries would outlast its budget: kind transient, last reason kept."""
+    return BudgetSpent(f"gave up after {budget.attempts} attempt(s) in {budget.spent_s:.1f}s, the URL's budget "
+                       f"(fetch.url_budget_s) being {budget.total_s:g}s; last: {exc.reason}",
+                       url=exc.url, status=exc.status, retry_after_s=exc.retry_after_s)
 
 
 def _raise_for_status(hop: _Hop) -> None:

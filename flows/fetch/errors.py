@@ -38,6 +38,10 @@ class FetchTimeout(TransientFetchError):
     """No complete answer within the deadline (slow connect, slow or dripping body)."""
 
 
+class BudgetSpent(FetchTimeout):
+    """The URL's total budget (fetch.url_budget_s, retries included) ran out before an answer came."""
+
+
 class TruncatedBody(TransientFetchError):
     """The connection or a compressed stream ended before the body was complete."""
 

@@ -245,5 +245,51 @@ def poll_interval_minutes(published: Iterable[datetime | None], now: datetime, *
     return float(min(maximum, max(minimum, window.total_seconds() / 60 / recent)))
 
 
+@dataclass(frozen=True)
+class PollPolicy:
+    """How often an outlet is polled and why: `reason` is one of fixed, quiet, ceiling, floor, pace.
+
+    `gap_minutes` is the average gap between its items over the last week (None: none in it)."""
+
+    minutes: float
+    reason: str
+    ceiling: float
+    gap_minutes: float | None = None
+
+    def explain(self) -> str:
+        """A short phrase for `rasid outlets status`: why this interval."""
+        gap = f"an item every {_span(self.gap_minutes)}" if self.gap_minutes else ""
+        return {"fixed": "fixed (adaptive: false)", "quiet": "nothing in 7 days: ceiling",
+                "ceiling": f"{gap}: ceiling", "floor": f"{gap}: floor", "pace": gap}[self.reason]
+
+
+def poll_policy(published: Iterable[datetime | None], now: datetime, *, adaptive: bool, fixed: float,
+                minimum: float, ceiling: float, window: timedelta = timedelta(days=7)) -> PollPolicy:
+    """The interval of poll_interval_minutes with the bound (or rule) that set it."""
+    if not adaptive:
+        return PollPolicy(float(fixed), "fixed", float(ceiling))
+    now = _utc(now)
+    recent = sum(1 for p in published if p is not None and now - window <= _utc(p) <= now)
+    if recent == 0:
+        return PollPolicy(float(ceiling), "quiet", float(ceiling))
+    gap = window.total_seconds() / 60 / recent
+    reason = "ceiling" if gap >= ceiling else "floor" if gap <= minimum else "pace"
+    return PollPolicy(float(min(ceiling, max(minimum, gap))), reason, float(ceiling), gap)
+
+
+def outlet_poll_policy(outlet: Outlet, published: Iterable[datetime | None], now: datetime) -> PollPolicy:
+    """poll_policy with the outlet's own bounds (adaptive, poll_minutes, poll_min_minutes, its ceiling)."""
+    return poll_policy(published, now, adaptive=outlet.adaptive, fixed=outlet.poll_minutes,
+                       minimum=outlet.poll_min_minutes, ceiling=outlet.poll_ceiling)
+
+
+def _span(minutes: float | None) -> str:
+    if minutes is None:
+        return "-"
+    if minutes < 90:
+        return f"{minutes:.0f} min"
+    return f"{minutes / 60:.0f} h" if minutes < 48 * 60 else f"{minutes / 1440:.0f} d"
+
+
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value

@@ -22,7 +22,7 @@ from extractors.outlets import Outlet
 from extractors.site_lines import learn, site_keys
 from extractors.urls import canonicalize_url
 from flows.fetch.client import Fetcher, FetchResult
-from flows.pipeline.discover import SourceState, discover_outlet, poll_interval_minutes, turned_dark
+from flows.pipeline.discover import SourceState, discover_outlet, outlet_poll_policy, turned_dark
 from flows.pipeline.prepare import Prepared
 from storage import repo
 from storage.models import utcnow
@@ -78,6 +78,7 @@ class PollContext:
 
 async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
     report = OutletReport(outlet.id)
+    started = utcnow()
     states, site_state = await asyncio.to_thread(_load_states, ctx.engine, outlet)
     site_lines = site_keys(site_state)
     discovery = await discover_outlet(ctx.fetcher, outlet, states)
@@ -102,7 +103,7 @@ async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
         report.diagnosis = "layout-changed"  # pages arrive but nothing is extracted from them
     pages = [prepared.line_keys for prepared in _prepared(jobs)]
     learned = learn(site_state, pages) if pages else None
-    await asyncio.to_thread(_save_states, ctx.engine, outlet, discovery.states, report, learned)
+    await asyncio.to_thread(_save_states, ctx.engine, outlet, discovery.states, report, learned, started)
     return report
 
 
@@ -207,16 +208,18 @@ def _load_states(engine: Engine, outlet: Outlet) -> tuple[dict[str, SourceState]
 
 
 def _save_states(engine: Engine, outlet: Outlet, states: Mapping[str, SourceState], report: OutletReport,
-                 site_lines: dict | None = None) -> None:
+                 site_lines: dict | None = None, started: datetime | None = None) -> None:
     """Validators, health, the site lines learned and the adaptive next poll; flags the one poll where
-    the outlet went dark."""
+    the outlet went dark. The next poll counts from this poll's start, as its schedule does: counted
+    from its end, an outlet whose interval equals its schedule's was never due at the next tick
+    and was polled every other tick."""
     now = utcnow()
     with Session(engine) as session:
         interval = _next_interval(session, outlet, now)
         poll = repo.OutletPoll(
             states={url: s.to_dict() for url, s in states.items()}, broken_sources=report.source_errors,
             sources=len(outlet.sources), last_error=report.errors[-1] if report.errors else None,
-            diagnosis=report.diagnosis, next_poll=now + timedelta(minutes=interval), site_lines=site_lines)
+            diagnosis=report.diagnosis, next_poll=(started or now) + timedelta(minutes=interval), site_lines=site_lines)
         before, after = repo.record_outlet_poll(session, outlet.id, outlet.name, poll)
     report.turned_dark = turned_dark(before, after)
 
@@ -226,4 +229,4 @@ def _next_interval(session: Session, outlet: Outlet, now: datetime) -> float:
     if not outlet.adaptive:
         return float(outlet.poll_minutes)
     published = repo.recent_published(session, outlet.id, now - timedelta(days=7))
-    return poll_interval_minutes(published, now, minimum=outlet.poll_min_minutes, maximum=outlet.poll_max_minutes)
+    return outlet_poll_policy(outlet, published, now).minutes

@@ -12,11 +12,15 @@ from storage.repo import as_utc
 
 HEALTH_NAMES = {"ok": "سليم", "stale": "متأخر", "failing": "يتعثر", "dark": "منقطع", "never polled": "لم يُستطلع بعد"}
 
+POLL_REASONS = {"fixed": "فاصل ثابت (adaptive: false)", "quiet": "لا جديد منذ 7 أيام: الحد الأقصى",
+                "ceiling": "ينشر ببطء: الحد الأقصى", "floor": "ينشر كثيراً: الحد الأدنى", "pace": "بحسب وتيرة النشر"}
+
 
 def outlets_page(session: Session, site: Site, now: datetime) -> dict:
     rows = []
     for row in status_rows(site.settings, session, now):
         rows.append({**row, "name": site.outlet_name(row["id"]), "health_name": HEALTH_NAMES.get(row["health"], ""),
+                     "poll_reason_name": POLL_REASONS.get(row["poll_reason"], ""),
                      "last_success_shown": site.clock.reader(as_utc(row["last_success"])),
                      "last_polled_shown": site.clock.reader(as_utc(row["last_polled"]))})
     return {"rows": rows}
