@@ -12,10 +12,11 @@ Parsing is pure: the caller reads seeds/gazetteer.yaml and passes its text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
 from extractors.errors import ConfigError
 from extractors.outlets import load_yaml
+from extractors.places import Place
 from extractors.story_text import Tok, norm_words, tokens
 
 ALERT_KINDS = ("place", "faction", "actor", "weapon")
@@ -43,11 +44,48 @@ class Gazetteer:
     Names are indexed by their first word, so the cost grows with the text, not the list.
     """
 
-    def __init__(self, entities: Iterable[Entity], variants: Iterable[tuple[tuple[str, ...], str]]) -> None:
+    def __init__(self, entities: Iterable[Entity], variants: Iterable[tuple[tuple[str, ...], str]],
+                 parents: Mapping[str, str] | None = None) -> None:
         self.entities: dict[str, Entity] = {e.id: e for e in entities}
+        self._variants = list(variants)
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for phrase, entity_id in variants:
+        for phrase, entity_id in self._variants:
             self._by_first.setdefault(phrase[0], []).append((phrase, entity_id))
+        self.parents: dict[str, str] = dict(parents or {})  # place id -> the place it lies in
+
+    def lineage(self, entity_id: str) -> tuple[str, ...]:
+        """The place and every place it lies in: ("zubair", "basra"); a cycle stops the walk."""
+        chain = [entity_id]
+        while chain[-1] in self.parents and self.parents[chain[-1]] not in chain:
+            chain.append(self.parents[chain[-1]])
+        return tuple(chain)
+
+    def with_places(self, places: Sequence[Place]) -> "Gazetteer":
+        """This gazetteer plus a place table (extractors/places.py). A table place one of whose
+        names the gazetteer already gives a place is that place (its other names and its
+        parent are added to it); a name the gazetteer gives anything else stays the gazetteer's."""
+        owner = {phrase: entity_id for phrase, entity_id in self._variants}
+        alias: dict[str, str] = {}
+        for place in places:
+            phrases = [tuple(norm_words(n)) for n in place.names_ar + place.names_en]
+            known = next((owner[p] for p in phrases if p in owner and owner[p] != _BLOCKED
+                          and self.entities[owner[p]].kind == "place"), None)
+            alias[place.id] = known or place.id
+        entities, variants = dict(self.entities), list(self._variants)
+        for place in places:
+            target = alias[place.id]
+            if target not in entities:
+                entities[target] = Entity(target, "place", (place.names_ar or place.names_en)[0],
+                                          (place.names_en or place.names_ar)[0], place.weight)
+            for name in place.names_ar + place.names_en:
+                phrase = tuple(norm_words(name))
+                if phrase and owner.setdefault(phrase, target) == target and (phrase, target) not in variants:
+                    variants.append((phrase, target))
+        parents = dict(self.parents)
+        for place in places:
+            if place.parent and alias[place.parent] != alias[place.id]:
+                parents[alias[place.id]] = alias[place.parent]
+        return Gazetteer(entities.values(), variants, parents)
 
     def __len__(self) -> int:
         return len(self.entities)

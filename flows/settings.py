@@ -102,6 +102,8 @@ class Settings(BaseSettings):
     topics_dir: Path = SEEDS_DIR / "topics"
     lists_file: Path = SEEDS_DIR / "lists.yaml"
     gazetteer_file: Path = SEEDS_DIR / "gazetteer.yaml"
+    places_file: Path | None = Field(SEEDS_DIR / "places.tsv",
+                                     description="place table added to the gazetteer (seeds/make_places.py); none: off")
     channels: dict[str, SecretStr] = Field(
         default_factory=dict, description="apprise URLs by channel name (secrets)")
     default_channels: list[str] = Field(default_factory=lambda: ["default"])

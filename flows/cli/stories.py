@@ -39,6 +39,9 @@ def stories(
     as_json: bool = typer.Option(False, "--json", help='Print one line per input: {"id", "story"}.'),
     gazetteer: Path = typer.Option(SEEDS_DIR / "gazetteer.yaml", dir_okay=False,
                                    help="Entity gazetteer (YAML) whose bilingual names link copies."),
+    places: Path = typer.Option(SEEDS_DIR / "places.tsv", dir_okay=False,
+                                help="Place table (TSV, seeds/make_places.py) added to the gazetteer, so two "
+                                     "places of it named by two articles tell two events; a missing file: none."),
     window_hours: float = typer.Option(72.0, help="Only articles published this close are compared."),
 ) -> None:
     """Group articles into stories: one story per development, however each outlet worded it."""
@@ -46,9 +49,12 @@ def stories(
 
     from extractors.entities import parse_gazetteer
     from extractors.grouping import StoryGrouper
+    from extractors.places import parse_places
 
     with user_errors():
         gaz = parse_gazetteer(gazetteer.read_text(encoding="utf-8"), str(gazetteer))
+        if places.is_file():
+            gaz = gaz.with_places(parse_places(places.read_text(encoding="utf-8"), str(places)))
         grouper = StoryGrouper(gaz, window=timedelta(hours=window_hours))
         for doc in read_docs(docs):
             story = grouper.add(str(doc["id"]), doc.get("title") or "", doc.get("text") or "", doc["published"])

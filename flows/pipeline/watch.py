@@ -47,11 +47,18 @@ def load_lists(path: Path) -> dict:
     return dict(parse_lists(read_text(path), str(path))) if Path(path).is_file() else {}
 
 
-def load_gazetteer(path: Path):
-    """The entity gazetteer (places, factions, actors, weapons), or None when the file is absent."""
+def load_gazetteer(path: Path, places: Path | None = None):
+    """The entity gazetteer (places, factions, actors, weapons), or None when the file is absent;
+    with `places`, the place table (seeds/places.tsv) added to it when that file is present."""
     from extractors.entities import parse_gazetteer
+    from extractors.places import parse_places
 
-    return parse_gazetteer(read_text(path), str(path)) if Path(path).is_file() else None
+    if not Path(path).is_file():
+        return None
+    gazetteer = parse_gazetteer(read_text(path), str(path))
+    if places is not None and Path(places).is_file():
+        gazetteer = gazetteer.with_places(parse_places(read_text(places), str(places)))
+    return gazetteer
 
 
 def load_watch(settings: Settings) -> Watch:
@@ -61,4 +68,4 @@ def load_watch(settings: Settings) -> Watch:
 
     topics, errors = load_topics_dir(settings.topics_dir, lists)
     return Watch(outlets=outlets, topics=topics, lists=lists, errors=errors,
-                 gazetteer=load_gazetteer(settings.gazetteer_file))
+                 gazetteer=load_gazetteer(settings.gazetteer_file, settings.places_file))
