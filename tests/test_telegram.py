@@ -1,0 +1,150 @@
+"""Telegram channel previews: a real saved page, the markup's pitfalls, the CLI (issue 19)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from extractors.telegram import LAYOUT_CHANGED, NO_POSTS, PREVIEW_DISABLED, parse_preview, parse_views
+from flows.cli import app
+
+DATA = Path(__file__).parent / "data" / "telegram"
+REAL = DATA / "tchantest.html"
+
+
+def _page(posts: str, channel: str = "qanat_test") -> str:
+    return (f'<html><body><main class="tgme_main" data-url="/{channel}"><section class="tgme_channel_history '
+            f'js-message_history">{posts}</section></main></body></html>')
+
+
+def _post(number: int, inner: str, meta: str = "", classes: str = "", channel: str = "qanat_test",
+          when: str = "2026-03-01T02:41:00+00:00", views: str = "7,402") -> str:
+    return (f'<div class="tgme_widget_message_wrap js-widget_message_wrap"><div class="tgme_widget_message '
+            f'js-widget_message {classes}" data-post="{channel}/{number}"><div class="tgme_widget_message_bubble">'
+            f'{inner}<div class="tgme_widget_message_footer"><div class="tgme_widget_message_info">'
+            f'<span class="tgme_widget_message_views">{views}</span><span class="tgme_widget_message_meta">{meta}'
+            f'<a class="tgme_widget_message_date" href="https://t.me/{channel}/{number}"><time datetime="{when}" '
+            f'class="time">02:41</time></a></span></div></div></div></div></div>')
+
+
+def _text(body: str) -> str:
+    return f'<div class="tgme_widget_message_text js-message_text" dir="auto">{body}</div>'
+
+
+def test_real_page_gives_the_text_posts_oldest_first_without_service_messages():
+    page = parse_preview(REAL.read_text(encoding="utf-8"))
+    assert page.channel == "tchantest" and page.state == "ok" and page.warnings == ()
+    ids = [post.id for post in page.posts]
+    assert ids == sorted(ids) and len(ids) == len(set(ids))
+    assert not {1, 2, 3, 92} & set(ids)  # channel created, renamed, photo updated, pinned: service messages
+    assert not {9, 10, 11, 13, 17, 19} & set(ids)  # sticker, locations, poll, audio, round video: no text
+    assert page.before == 1  # the lowest id on the page, service messages included
+
+
+def test_real_page_post_fields():
+    posts = {post.id: post for post in parse_preview(REAL.read_text(encoding="utf-8")).posts}
+    multiline = posts[62]
+    assert multiline.url == "https://t.me/tchantest/62"
+    assert multiline.published == datetime(2023, 2, 24, 8, 1, 26, tzinfo=timezone.utc)
+    assert multiline.text == "Bigger\ntext\nmessage\nnumber\n34" and multiline.views == 2
+    assert posts[5].edited and posts[5].text == "Hello! Signed and edited message"
+    assert posts[24].edited and posts[24].links == ("https://brasil.io/",)
+    assert not posts[79].edited  # signed by an author, not edited
+    assert posts[89].forwarded_from == "Some user" and posts[89].text == ";)"
+    assert posts[84].views == 436_600 and posts[82].views == 3_100_000
+    assert posts[84].text == "Multiple videos and pictures"  # not "This media is not supported"
+    assert posts[7].text == "👍"  # an emoji image reads as its character
+
+
+def test_real_reply_keeps_only_the_posts_own_text():
+    post = {p.id: p for p in parse_preview(REAL.read_text(encoding="utf-8")).posts}[20]
+    assert post.text == "Reply to a video (not recorded in telegram)"
+
+
+def test_reply_quote_reusing_the_text_class_is_not_the_post():
+    reply = ('<a class="tgme_widget_message_reply" href="https://t.me/qanat_test/3"><div class="tgme_widget_message_'
+             'author">x</div>' + _text("النص المقتبس") + "</a>")
+    page = parse_preview(_page(_post(4, reply + _text("الرد نفسه"))))
+    assert [p.text for p in page.posts] == ["الرد نفسه"]
+
+
+def test_views_forms():
+    assert parse_views("7,402") == 7402
+    assert parse_views("436.6K") == 436_600
+    assert parse_views("3.1M") == 3_100_000
+    assert parse_views("12") == 12
+    assert parse_views("") is None and parse_views("many") is None
+
+
+def test_links_with_doubled_amp_are_fixed_and_hashtags_dropped():
+    body = ('بيان <a href="https://example.org/a?x=1&amp;amp;y=2">الرابط</a> '
+            '<a href="?q=%23%D8%A8%D9%8A%D8%A7%D9%86">#بيان</a>')
+    post = parse_preview(_page(_post(7, _text(body)))).posts[0]
+    assert post.links == ("https://example.org/a?x=1&y=2",)
+
+
+def test_media_not_supported_label_is_not_text():
+    label = ('<div class="message_media_not_supported_wrap"><div class="message_media_not_supported">'
+             '<div class="message_media_not_supported_label">Please open Telegram to view this post</div>'
+             '<a class="message_media_view_in_telegram">VIEW IN TELEGRAM</a></div></div>')
+    page = parse_preview(_page(_post(8, label) + _post(9, label + _text("صورة مع تعليق"))))
+    assert [(p.id, p.text) for p in page.posts] == [(9, "صورة مع تعليق")]
+    assert page.before == 8
+
+
+def test_times_are_utc_and_a_post_repeated_is_kept_once():
+    posts = _post(10, _text("أولاً"), when="2026-03-01T05:41:00+03:00") + _post(10, _text("أولاً"))
+    page = parse_preview(_page(posts))
+    assert len(page.posts) == 1
+    assert page.posts[0].published == datetime(2026, 3, 1, 2, 41, tzinfo=timezone.utc)
+
+
+def test_throttled_page_says_no_posts_found():
+    html = _page('<div class="tgme_widget_message_wrap"><div class="tgme_widget_message_centered">'
+                 '<div class="tme_no_messages_found">No posts found</div></div></div>')
+    page = parse_preview(html)
+    assert page.posts == () and page.state == NO_POSTS and "no posts found" in page.warnings[0]
+
+
+def test_channel_landing_page_means_the_preview_is_disabled():
+    html = ('<html><body><div class="tgme_page"><div class="tgme_page_title">قناة</div>'
+            '<a class="tgme_action_button_new" href="tg://resolve?domain=qanat_test">View in Telegram</a>'
+            '</div></body></html>')
+    page = parse_preview(html)
+    assert page.posts == () and page.state == PREVIEW_DISABLED
+
+
+def test_changed_layout_gives_zero_posts_and_a_warning():
+    renamed = _page('<div class="tg_post" data-id="qanat_test/3"><p>نص</p></div>')
+    assert parse_preview(renamed).state == LAYOUT_CHANGED
+    dateless = _page(_post(3, _text("نص")).replace("tgme_widget_message_date", "tg_date"))
+    page = parse_preview(dateless)
+    assert page.posts == () and page.state == LAYOUT_CHANGED and page.warnings
+    assert parse_preview("").state == LAYOUT_CHANGED and parse_preview("not html at all").posts == ()
+
+
+def test_cli_parse_json_prints_the_posts():
+    result = CliRunner().invoke(app, ["telegram", "parse", str(REAL), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["channel"] == "tchantest" and data["before"] == 1
+    first = data["posts"][0]
+    assert set(first) == {"id", "url", "published", "text", "views", "edited", "forwarded_from", "links"}
+    assert first == {"id": 5, "url": "https://t.me/tchantest/5", "published": "2023-02-24T07:29:57+00:00",
+                     "text": "Hello! Signed and edited message", "views": 2, "edited": True,
+                     "forwarded_from": None, "links": []}
+    texts = " ".join(p["text"] for p in data["posts"])
+    assert "not supported" not in texts and "Channel created" not in texts
+
+
+def test_cli_parse_table_and_layout_warning(tmp_path):
+    result = CliRunner().invoke(app, ["telegram", "parse", str(REAL)])
+    assert result.exit_code == 0 and "tchantest" in result.output and "Some user" in result.output
+    odd = tmp_path / "odd.html"
+    odd.write_text("<html><body><p>maintenance</p></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(app, ["telegram", "parse", str(odd), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["posts"] == []
+    assert "layout changed" in result.stderr
