@@ -40,15 +40,21 @@ class Outlet:
     poll_max_minutes: int = 360
     enabled: bool = True
     extract: ExtractOverrides = field(default_factory=ExtractOverrides)
+    kind: str = "web"  # web | telegram (a public channel's preview, docs/telegram.md)
+    channel: str | None = None  # telegram: the channel's username
 
     @property
     def sources(self) -> tuple[str, ...]:
+        if self.kind == "telegram":
+            return (f"https://t.me/s/{self.channel}",)
         return self.feeds + self.sitemaps + self.sections
 
 
 _FIELDS = {"id", "name", "home", "feeds", "sitemaps", "sections", "link_pattern", "lang", "country",
            "utc_offset_hours", "poll_minutes", "adaptive", "poll_min_minutes", "poll_max_minutes", "enabled",
-           "extract"}
+           "extract", "kind", "channel"}
+KINDS = ("web", "telegram")
+_WEB_ONLY = ("feeds", "sitemaps", "sections", "link_pattern", "extract")
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -108,6 +114,7 @@ def _outlet(entry: Any, source: str) -> Outlet:
     unknown = set(entry) - _FIELDS
     if unknown:
         raise ConfigError(f"unknown field(s) {', '.join(sorted(unknown))}", source=source, line=line)
+    _check_kind(entry, source, line)
     for required in ("id", "name", "home"):
         if not entry.get(required):
             raise ConfigError(f"outlet needs '{required}'", source=source, line=line)
@@ -129,6 +136,30 @@ def _outlet(entry: Any, source: str) -> Outlet:
     except ConfigError as exc:
         raise ConfigError(f"outlet {entry.get('id')!r}: {exc.reason}", source=source, line=line) from None
     return outlet
+
+
+def _check_kind(entry: dict, source: str, line: int | None) -> None:
+    """A telegram outlet names its channel and nothing of a web site's; its home defaults to the channel's page."""
+    from extractors.telegram import valid_channel
+
+    kind, name = entry.get("kind", "web"), entry.get("id")
+    if kind not in KINDS:
+        raise ConfigError(f"outlet {name!r}: kind must be one of {', '.join(KINDS)}, not {kind!r}",
+                          source=source, line=line)
+    if kind == "web":
+        if "channel" in entry:
+            raise ConfigError(f"outlet {name!r}: 'channel' is for kind: telegram", source=source, line=line)
+        return
+    channel = entry.get("channel")
+    if not isinstance(channel, str) or not valid_channel(channel):
+        raise ConfigError(f"outlet {name!r}: kind telegram needs 'channel': the channel's username (5-32 letters, "
+                          f"digits or _, starting with a letter, as in t.me/NAME), got {channel!r}",
+                          source=source, line=line)
+    wrong = [key for key in _WEB_ONLY if key in entry]
+    if wrong:
+        raise ConfigError(f"outlet {name!r}: {', '.join(wrong)} not used by kind telegram (its posts come from "
+                          f"t.me/s/{channel})", source=source, line=line)
+    entry.setdefault("home", f"https://t.me/{channel}")
 
 
 def _check_overrides(overrides: ExtractOverrides) -> None:

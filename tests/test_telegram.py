@@ -148,3 +148,214 @@ def test_cli_parse_table_and_layout_warning(tmp_path):
     result = CliRunner().invoke(app, ["telegram", "parse", str(odd), "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["posts"] == []
     assert "layout changed" in result.stderr
+
+
+# --- outlets.yaml: kind telegram -------------------------------------------------------------
+
+def test_outlets_yaml_takes_a_telegram_channel():
+    from extractors.outlets import parse_outlets
+
+    (outlet,) = parse_outlets("outlets:\n  - id: qanat\n    name: قناة\n    kind: telegram\n    channel: qanat_test\n"
+                              "    poll_minutes: 10\n    lang: ar\n")
+    assert outlet.kind == "telegram" and outlet.channel == "qanat_test" and outlet.poll_minutes == 10
+    assert outlet.home == "https://t.me/qanat_test" and outlet.sources == ("https://t.me/s/qanat_test",)
+
+
+def test_outlets_yaml_telegram_mistakes_name_the_line_and_the_field():
+    import pytest
+
+    from extractors.errors import ConfigError
+    from extractors.outlets import parse_outlets
+
+    head = "outlets:\n  - id: ok\n    name: ok\n    home: https://ok.example/\n"
+    cases = {"    kind: telegram\n": "needs 'channel'",
+             "    kind: telegram\n    channel: t.me/x\n": "needs 'channel'",
+             "    kind: telegram\n    channel: qanat_test\n    feeds: [https://x.example/rss]\n": "feeds not used",
+             "    channel: qanat_test\n": "'channel' is for kind: telegram",
+             "    kind: tiktok\n": "kind must be one of web, telegram"}
+    for extra, message in cases.items():
+        with pytest.raises(ConfigError) as failure:
+            parse_outlets(head + "  - id: bad\n    name: bad\n" + extra, "outlets.yaml")
+        assert message in str(failure.value) and failure.value.line == 5 and "'bad'" in str(failure.value), extra
+
+
+# --- the poll: a local replica of t.me ----------------------------------------------------------
+
+CLAIM = ("المقاومة الإسلامية في العراق تعلن استهداف قاعدة عين الأسد بطائرة مسيرة<br/>"
+         "استهدف مجاهدو المقاومة الإسلامية في العراق صباح اليوم قاعدة عين الأسد في الأنبار بطائرة مسيرة.")
+FORWARD = '<div class="tgme_widget_message_forwarded_from accent_color">Forwarded from&nbsp;<a class="tgme_widget_' \
+          'message_forwarded_from_name" href="https://t.me/other_chan"><span dir="auto">قناة أخرى</span></a></div>'
+
+
+def _channel_page(channel: str, posts: list[tuple[int, str, str]]) -> str:
+    """posts: (id, inner HTML, meta)."""
+    return _page("".join(_post(n, inner, meta, channel=channel, when=f"2026-03-01T0{n % 10}:41:00+00:00")
+                         for n, inner, meta in posts), channel)
+
+
+def _wave(root: Path, name: str, pages: dict[str, str | tuple[int, dict]]) -> None:
+    """URL -> page text, or (status, headers) for an answer with no body."""
+    import yaml
+
+    folder = root / name
+    folder.mkdir(parents=True)
+    resources = []
+    for number, (url, page) in enumerate(pages.items()):
+        entry = {"url": url, "file": f"{number}.html", "content_type": "text/html; charset=utf-8"}
+        if isinstance(page, tuple):
+            entry["status"], entry["headers"] = page
+            page = ""
+        (folder / f"{number}.html").write_text(page, encoding="utf-8")
+        resources.append(entry)
+    (folder / "manifest.yaml").write_text(yaml.safe_dump({"resources": resources}, allow_unicode=True),
+                                          encoding="utf-8")
+
+
+def _outlets_file(tmp_path: Path, channels: list[str]) -> Path:
+    import yaml
+
+    path = tmp_path / "outlets.yaml"
+    entries = [{"id": name, "name": f"قناة {name}", "kind": "telegram", "channel": name, "lang": "ar",
+                "adaptive": False} for name in channels]
+    path.write_text(yaml.safe_dump({"outlets": entries}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _poll(settings):
+    import asyncio
+
+    from flows.poll import poll_flow
+
+    return asyncio.run(poll_flow(settings))
+
+
+def _settings(tmp_path, server, sink, channels):
+    from flows.replay.demo import demo_settings
+
+    return demo_settings(tmp_path / "state", server, sink).model_copy(
+        update={"outlets_file": _outlets_file(tmp_path, channels)})
+
+
+def _rows(settings):
+    from sqlmodel import Session, select
+
+    from storage.db import init_db
+    from storage.models import Alert, Article
+
+    with Session(init_db(settings)) as session:
+        return (session.exec(select(Article).order_by(Article.url)).all(),
+                session.exec(select(Alert).where(Alert.kind != "digest")).all())
+
+
+def test_poll_stores_posts_as_articles_and_alerts_once(tmp_path, sink, prefect_harness):
+    from flows.replay.servers import ReplayServer
+
+    chan = "qanat_test"
+    _wave(tmp_path / "replay", "a", {f"https://t.me/s/{chan}": _channel_page(chan, [
+        (1, _text("نشرة الطقس: أجواء معتدلة في بغداد"), ""),
+        (2, _text(CLAIM), ""),
+        (3, FORWARD + _text("تقرير مصور عن الأسواق في الموصل"), "")])})
+    server = ReplayServer(tmp_path / "replay", "a")
+    try:
+        settings = _settings(tmp_path, server, sink, [chan])
+        first = _poll(settings)
+        again = _poll(settings)
+    finally:
+        server.close()
+    report = first.outlets[0]
+    assert (report.discovered, report.stored, report.diagnosis) == (3, 3, "ok"), report.errors
+    assert report.alerts == 1 and again.outlets[0].stored == 0 and again.outlets[0].alerts == 0
+    articles, alerts = _rows(settings)
+    claim = next(a for a in articles if a.url == f"https://t.me/{chan}/2")
+    assert claim.title.startswith("المقاومة الإسلامية في العراق تعلن استهداف")
+    assert claim.views == 7402 and claim.edited is False and claim.date_source == "telegram"
+    assert claim.published.replace(tzinfo=None) == datetime(2026, 3, 1, 2, 41)
+    assert claim.stance == "claim"
+    forwarded = next(a for a in articles if a.url.endswith("/3"))
+    assert forwarded.forwarded_from == "قناة أخرى"
+    assert [a.article_id for a in alerts] == [claim.id] and len(sink.deliveries) == 1
+
+
+def test_edited_post_updates_its_article_without_a_second_alert(tmp_path, sink, prefect_harness):
+    from flows.replay.servers import ReplayServer
+
+    chan = "qanat_test"
+    url = f"https://t.me/s/{chan}"
+    _wave(tmp_path / "replay", "a", {url: _channel_page(chan, [(2, _text(CLAIM), "")])})
+    edited = CLAIM.replace("بطائرة مسيرة.", "بطائرتين مسيرتين وأصابت أهدافها.")
+    _wave(tmp_path / "replay", "b", {url: _channel_page(chan, [(2, _text(edited), "edited ")])})
+    server = ReplayServer(tmp_path / "replay", "a")
+    try:
+        settings = _settings(tmp_path, server, sink, [chan])
+        _poll(settings)
+        server.set_wave("b")
+        second = _poll(settings)
+    finally:
+        server.close()
+    assert second.outlets[0].stored == 0 and second.outlets[0].updated == 1
+    articles, alerts = _rows(settings)
+    assert len(articles) == 1 and articles[0].edited is True and "بطائرتين مسيرتين" in articles[0].text
+    assert len(alerts) == 1 and len(sink.deliveries) == 1
+
+
+def test_disabled_throttled_and_changed_previews_are_outlet_health_not_failures(tmp_path, sink, prefect_harness):
+    from sqlmodel import Session
+
+    from flows.replay.servers import ReplayServer
+    from storage.db import init_db
+    from storage.models import OutletState
+
+    landing = ('<html><body><div class="tgme_page"><div class="tgme_page_title">قناة مغلقة</div></div>'
+               '</body></html>')
+    throttled = _page('<div class="tgme_widget_message_wrap"><div class="tgme_widget_message_centered">'
+                      '<div class="tme_no_messages_found">No posts found</div></div></div>', "busy_chan")
+    _wave(tmp_path / "replay", "a", {
+        "https://t.me/s/good_chan": _channel_page("good_chan", [(1, _text("خبر عادي من القناة"), "")]),
+        "https://t.me/s/closed_chan": (302, {"Location": "https://t.me/closed_chan"}),
+        "https://t.me/closed_chan": landing,
+        "https://t.me/s/busy_chan": throttled,
+        "https://t.me/s/odd_chan": _page('<article class="post">نص</article>', "odd_chan")})
+    server = ReplayServer(tmp_path / "replay", "a")
+    try:
+        settings = _settings(tmp_path, server, sink, ["good_chan", "closed_chan", "busy_chan", "odd_chan"])
+        summary = _poll(settings)
+    finally:
+        server.close()
+    reports = {r.outlet_id: r for r in summary.outlets}
+    assert reports["good_chan"].stored == 1 and reports["good_chan"].diagnosis == "ok"
+    assert {name: reports[name].diagnosis for name in ("closed_chan", "busy_chan", "odd_chan")} == {
+        "closed_chan": "preview-disabled", "busy_chan": "throttled", "odd_chan": "layout-changed"}
+    assert all(reports[name].failed == 0 for name in reports)
+    with Session(init_db(settings)) as session:
+        closed = session.get(OutletState, "closed_chan")
+        assert closed.diagnosis == "preview-disabled" and "turned its web preview off" in closed.last_error
+        assert "no posts found" in session.get(OutletState, "busy_chan").last_error
+        assert session.get(OutletState, "odd_chan").diagnosis == "layout-changed"
+
+
+def test_poll_steps_back_from_the_lowest_id_to_fill_a_gap(tmp_path, sink, prefect_harness):
+    from flows.replay.servers import ReplayServer
+
+    chan = "qanat_test"
+    url = f"https://t.me/s/{chan}"
+
+    def posts(numbers):
+        return [(n, _text(f"الخبر رقم {n} من القناة"), "") for n in numbers]
+
+    _wave(tmp_path / "replay", "a", {url: _channel_page(chan, posts([1, 2, 3]))})
+    # later: more posts than one page; the older page overlaps what is stored (post 3) and repeats 9
+    _wave(tmp_path / "replay", "b", {url: _channel_page(chan, posts([9, 10, 11])),
+                                     f"{url}?before=9": _channel_page(chan, posts([3, 5, 7, 9]))})
+    server = ReplayServer(tmp_path / "replay", "a")
+    try:
+        settings = _settings(tmp_path, server, sink, [chan])
+        first = _poll(settings)
+        server.set_wave("b")
+        second = _poll(settings)
+    finally:
+        server.close()
+    assert first.outlets[0].stored == 3 and f"/t.me/s/{chan}?before=" not in " ".join(server.requests[:3])
+    assert second.outlets[0].stored == 5, second.outlets[0].errors
+    assert any(request.endswith(f"/t.me/s/{chan}?before=9") for request in server.requests)
+    articles, _ = _rows(settings)
+    assert sorted(int(a.url.rsplit("/", 1)[1]) for a in articles) == [1, 2, 3, 5, 7, 9, 10, 11]
