@@ -40,9 +40,13 @@ class Outlet:
     max_poll_minutes: int | None = None  # None: FEED_CEILING or SECTION_CEILING, see poll_ceiling
     enabled: bool = True
     extract: ExtractOverrides = field(default_factory=ExtractOverrides)
+    kind: str = "web"  # web | telegram (a public channel's preview, docs/telegram.md)
+    channel: str | None = None  # telegram: the channel's username
 
     @property
     def sources(self) -> tuple[str, ...]:
+        if self.kind == "telegram":
+            return (f"https://t.me/s/{self.channel}",)
         return self.feeds + self.sitemaps + self.sections
 
     @property
@@ -52,7 +56,7 @@ class Outlet:
         nearly free); one with section pages only, whose every poll re-reads whole pages, hourly."""
         if self.max_poll_minutes is not None:
             return self.max_poll_minutes
-        return FEED_CEILING if (self.feeds or self.sitemaps) else SECTION_CEILING
+        return FEED_CEILING if (self.feeds or self.sitemaps or self.kind == "telegram") else SECTION_CEILING
 
 
 FEED_CEILING = 15
@@ -61,7 +65,9 @@ SECTION_CEILING = 60
 
 _FIELDS = {"id", "name", "home", "feeds", "sitemaps", "sections", "link_pattern", "lang", "country",
            "utc_offset_hours", "poll_minutes", "adaptive", "poll_min_minutes", "max_poll_minutes",
-           "poll_max_minutes", "enabled", "extract"}
+           "poll_max_minutes", "enabled", "extract", "kind", "channel"}
+KINDS = ("web", "telegram")
+_WEB_ONLY = ("feeds", "sitemaps", "sections", "link_pattern", "extract")
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -121,6 +127,7 @@ def _outlet(entry: Any, source: str) -> Outlet:
     unknown = set(entry) - _FIELDS
     if unknown:
         raise ConfigError(f"unknown field(s) {', '.join(sorted(unknown))}", source=source, line=line)
+    _check_kind(entry, source, line)
     for required in ("id", "name", "home"):
         if not entry.get(required):
             raise ConfigError(f"outlet needs '{required}'", source=source, line=line)
@@ -150,6 +157,30 @@ def _old_ceiling_key(entry: dict[str, Any]) -> None:
     old = entry.pop("poll_max_minutes", None)
     if old is not None and entry.get("max_poll_minutes") is None:
         entry["max_poll_minutes"] = old
+
+
+def _check_kind(entry: dict, source: str, line: int | None) -> None:
+    """A telegram outlet names its channel and nothing of a web site's; its home defaults to the channel's page."""
+    from extractors.telegram import valid_channel
+
+    kind, name = entry.get("kind", "web"), entry.get("id")
+    if kind not in KINDS:
+        raise ConfigError(f"outlet {name!r}: kind must be one of {', '.join(KINDS)}, not {kind!r}",
+                          source=source, line=line)
+    if kind == "web":
+        if "channel" in entry:
+            raise ConfigError(f"outlet {name!r}: 'channel' is for kind: telegram", source=source, line=line)
+        return
+    channel = entry.get("channel")
+    if not isinstance(channel, str) or not valid_channel(channel):
+        raise ConfigError(f"outlet {name!r}: kind telegram needs 'channel': the channel's username (5-32 letters, "
+                          f"digits or _, starting with a letter, as in t.me/NAME), got {channel!r}",
+                          source=source, line=line)
+    wrong = [key for key in _WEB_ONLY if key in entry]
+    if wrong:
+        raise ConfigError(f"outlet {name!r}: {', '.join(wrong)} not used by kind telegram (its posts come from "
+                          f"t.me/s/{channel})", source=source, line=line)
+    entry.setdefault("home", f"https://t.me/{channel}")
 
 
 def _check_overrides(overrides: ExtractOverrides) -> None:

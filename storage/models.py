@@ -74,6 +74,10 @@ class Article(SQLModel, table=True):
     stance: Optional[str] = None  # claim | confirmation | denial | report
     stance_by: Optional[str] = Field(default=None, sa_column=Column(Text))  # the speaker as written
     stance_by_id: Optional[str] = None  # the speaker's gazetteer id, when it names a faction or actor
+    # Telegram posts (docs/telegram.md); None for web articles
+    views: Optional[int] = None
+    edited: Optional[bool] = None
+    forwarded_from: Optional[str] = Field(default=None, sa_column=Column(Text))
 
 
 class Match(SQLModel, table=True):

@@ -29,6 +29,9 @@ class NewArticle:
     stance: str | None = None       # claim | confirmation | denial | report (extractors.stance)
     stance_by: str | None = None
     stance_by_id: str | None = None
+    views: int | None = None          # a Telegram post's views when it was last read
+    edited: bool | None = None        # a Telegram post marked "edited"
+    forwarded_from: str | None = None  # a Telegram post forwarded from another channel or user
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class OutletReport:
     failed: int = 0
     source_errors: int = 0
     empty: int = 0  # pages fetched whose main text came out empty
+    updated: int = 0  # Telegram posts edited since they were stored, their articles updated
     diagnosis: str = "ok"
     turned_dark: bool = False
     errors: list[str] = field(default_factory=list)
@@ -77,6 +78,10 @@ class PollContext:
 
 
 async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
+    if outlet.kind == "telegram":  # a channel's preview holds the posts themselves (flows/pipeline/channel.py)
+        from flows.pipeline.channel import poll_channel
+
+        return await poll_channel(ctx, outlet)
     report = OutletReport(outlet.id)
     started = utcnow()
     states, site_state = await asyncio.to_thread(_load_states, ctx.engine, outlet)
