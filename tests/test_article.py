@@ -407,8 +407,8 @@ def test_an_other_stories_tail_ends_the_text_but_a_heading_before_prose_stays():
     """«أخبار ذات صلة» then teaser cards (a headline, a one-line summary, a newsletter box): not the story."""
     story = [f"أعلنت الوزارة اليوم أن المرحلة رقم {i} من المشروع بدأت في المحافظات الجنوبية وفق الجدول المعلن."
              for i in range(5)]
-    teasers = "".join(f"<li><a href='/n/{i}'><img alt='خبر آخر {i}'></a> <span>ملخص خبر آخر رقم {i} عن موضوع مختلف تماما</span></li>"
-                      for i in range(4))
+    teasers = "".join(f"<li><a href='/n/{i}'><img alt='خبر آخر {i}'></a> "
+                      f"<span>ملخص خبر آخر رقم {i} عن موضوع مختلف تماما</span></li>" for i in range(4))
     tail = (f"<h3>أخبار ذات صلة:</h3><ul>{teasers}</ul>"
             "<div><h4>النشرة اليومية</h4><p>سجل بريدك لتصلك أهم الأخبار كل صباح</p></div>")
     text = extract_article(_article_html("".join(f"<p>{s}</p>" for s in story) + tail)).text
@@ -416,7 +416,8 @@ def test_an_other_stories_tail_ends_the_text_but_a_heading_before_prose_stays():
     assert "ملخص خبر آخر" not in text and "أخبار ذات صلة" not in text and "سجل بريدك" not in text
 
     long_paragraph = "وأوضح المتحدث أن الخطة تشمل إصلاح الطرق وبناء المدارس وتوسيع شبكات المياه في القرى البعيدة. " * 5
-    inside = "".join(f"<p>{s}</p>" for s in story[:3]) + "<h3>ذات صلة</h3>" + f"<p>{long_paragraph.strip()}</p><p>{story[3]}</p>"
+    inside = ("".join(f"<p>{s}</p>" for s in story[:3]) + "<h3>ذات صلة</h3>"
+              + f"<p>{long_paragraph.strip()}</p><p>{story[3]}</p>")
     kept = extract_article(_article_html(inside)).text
     assert long_paragraph.split(". ")[0] in kept and story[3] in kept
 
