@@ -76,7 +76,7 @@ def traced(ds, gaz) -> tuple[list[int], list[dict]]:
     predicted, trace = [], []
     for k, d in enumerate(ds):
         sig = story_signature(d.title, d.text, published=d.published, gazetteer=gaz)
-        when = _naive(sig.published_at) if sig.published_at else grouper._clock
+        when = _naive(sig.published_at) if sig.published_at else None
         cands = grouper._candidates(sig, when)
         n_docs, doc_freq = len(grouper._sigs), Counter(grouper._doc_freq)
         scored = {i: same_story(sig, grouper._sigs[i], doc_freq=doc_freq, n_docs=n_docs) for i in cands}
