@@ -1,9 +1,10 @@
 """`rasid serve`: every schedule in one long-running process (Prefect `serve`).
 
-Outlets are polled in groups that share a poll interval; the relay retries due
-alerts every minute and the digest goes out hourly. On SIGTERM or SIGINT the
-schedules are paused and the process exits, so a stop never leaves half a schedule
-running.
+Outlets are polled in groups that share a poll interval (each poll relays its new alerts
+at its end); the relay deployment has no schedule here: flows/ops/relay_watch.py starts a
+run when the outbox has a retry or a held alert due. The digest goes out hourly. On SIGTERM
+or SIGINT the schedules are paused and the process exits, so a stop never leaves half a
+schedule running.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from flows.pipeline.watch import load_outlets
 from flows.settings import Settings
 
 FIRST_RUN_AFTER_S = 10
+RUNNER_POLL_S = 30  # how often the runner asks the server for runs due (it fetches 10 s more ahead)
+RELAY = "relay-when-due"
 
 
 def interval_groups(settings: Settings) -> dict[int, list[str]]:
@@ -27,7 +30,9 @@ def interval_groups(settings: Settings) -> dict[int, list[str]]:
 
 
 def deployments(settings: Settings, config_file: str | None, interval_seconds: int | None = None):
-    """One deployment per interval group, the relay (every minute) and the digest (hourly); `interval_seconds` replaces every interval.
+    """One deployment per interval group, the relay (no schedule: started by relay_watch) and the digest
+    (hourly); `interval_seconds` replaces every interval, and then every outlet is polled at each tick
+    (adaptive intervals are minutes long: a try-out at 20 s would poll nothing most ticks).
 
     Schedules are anchored a few seconds after start, so the first poll runs right away
     instead of one whole interval later.
@@ -38,6 +43,7 @@ def deployments(settings: Settings, config_file: str | None, interval_seconds: i
     from flows.poll import poll_scheduled
 
     params = {"config_file": config_file}
+    every_tick = {"only_due": False} if interval_seconds else {}
     first = datetime.now(timezone.utc) + timedelta(seconds=FIRST_RUN_AFTER_S)
 
     def every(minutes: int) -> list:
@@ -45,10 +51,9 @@ def deployments(settings: Settings, config_file: str | None, interval_seconds: i
         return [Interval(interval, anchor_date=first)]
 
     built = [poll_scheduled.to_deployment(name=f"poll-every-{minutes}m", schedules=every(minutes),
-                                          parameters={**params, "outlet_ids": ids}, tags=["rasid", "poll"])
+                                          parameters={**params, "outlet_ids": ids, **every_tick}, tags=["rasid", "poll"])
              for minutes, ids in interval_groups(settings).items()]
-    built.append(relay_scheduled.to_deployment(name="relay-every-1m", schedules=every(1),
-                                               parameters=params, tags=["rasid", "relay"]))
+    built.append(relay_scheduled.to_deployment(name=RELAY, schedules=[], parameters=params, tags=["rasid", "relay"]))
     built.append(digest_scheduled.to_deployment(name="digest-every-1h", schedules=every(60),
                                                 parameters=params, tags=["rasid", "digest"]))
     return built
@@ -63,13 +68,23 @@ def serve_forever(settings: Settings, config_file: str | None, interval_seconds:
 
     from prefect.runner import Runner
 
-    runner = Runner(pause_on_shutdown=True)
-    for deployment in deployments(settings, config_file, interval_seconds):
-        runner.add_deployment(deployment)
-    asyncio.run(_run_until_signal(runner))
+    from storage.db import init_db
+
+    runner = Runner(pause_on_shutdown=True, query_seconds=_runner_poll_s(), prefetch_seconds=_runner_poll_s() + 10)
+    ids = {deployment.name: runner.add_deployment(deployment)
+           for deployment in deployments(settings, config_file, interval_seconds)}
+    asyncio.run(_run_until_signal(runner, init_db(settings), ids[RELAY]))
 
 
-async def _run_until_signal(runner) -> None:
+def _runner_poll_s() -> float:
+    """RUNNER_POLL_S, unless PREFECT_RUNNER_POLL_FREQUENCY says otherwise (the tests ask every 2 s).
+    Prefect's default, 10 s, cost an API round trip and a database query of the server each time."""
+    import os
+
+    return float(os.environ.get("PREFECT_RUNNER_POLL_FREQUENCY") or RUNNER_POLL_S)
+
+
+async def _run_until_signal(runner, engine, relay_id) -> None:
     """Stop the runner from inside its loop on a signal.
 
     Prefect's own SIGTERM handler exits from inside the event loop (tracebacks and a stop
@@ -87,8 +102,14 @@ async def _run_until_signal(runner) -> None:
             requested.append(True)
             loop.call_soon_threadsafe(lambda: stopping.append(loop.create_task(runner.astop())))
 
+    from flows.ops.relay_watch import watch_outbox
+
     runner.handle_sigterm = stop  # Runner.start() installs this for SIGTERM
     loop.add_signal_handler(signal.SIGINT, stop)
-    await runner.start()
-    if stopping:
-        await stopping[0]
+    watch = loop.create_task(watch_outbox(engine, relay_id))
+    try:
+        await runner.start()
+        if stopping:
+            await stopping[0]
+    finally:
+        watch.cancel()
