@@ -113,3 +113,10 @@ def sent_after(session: Session, after_id: int) -> list[ClaimedAlert]:
 
 def last_id(session: Session) -> int:
     return session.exec(select(Alert.id).order_by(Alert.id.desc())).first() or 0
+
+
+def alerted(session: Session, article_id: int) -> bool:
+    """Whether an instant alert (new or update) names this article; a copy that joined its story
+    silently has none (at most a digest line)."""
+    return session.exec(select(Alert.id).where(Alert.article_id == article_id, Alert.kind != "digest")
+                        .limit(1)).first() is not None

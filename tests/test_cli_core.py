@@ -21,7 +21,10 @@ def test_demo_json_then_nothing_new_on_the_same_state_dir(tmp_path):
     assert report["delivered_to_endpoint"] == len(report["alerts"])
     assert not report["nothing_new"]
     wave2 = report["waves"][1]
-    assert wave2["alerts"] == 1, "one new development in the second wave"
+    assert wave2["alerts"] == 2, "one new development in the second wave, and the first denial of a claim"
+    update = next(a for a in report["alerts"] if a["kind"] == "update")
+    assert [(v["stance"], v["by"]) for v in update["provenance"]] == [("claim", "صوت الفصائل"),
+                                                                        ("denial", "البنتاغون")]
     [copy] = wave2["attached"]  # the republished agency story: attached, counted, not alerted
     assert len(copy["reported_by"]) == 2 and copy["url"] not in {a["url"] for a in report["alerts"]}
 

@@ -25,6 +25,11 @@ def _articles(wave):
     return EXPECTED["waves"][wave]["articles"]
 
 
+def _posts(wave):
+    """The Telegram posts a wave adds (stored as articles too)."""
+    return EXPECTED["waves"][wave]["posts"]
+
+
 def _poll(settings):
     from flows.poll import poll_flow
 
@@ -45,7 +50,7 @@ def _alerted_urls(settings):
 
 def test_waves_alert_each_development_once(demo_settings, replay, sink):
     first = _poll(demo_settings)
-    wave1 = _articles("wave1")
+    wave1 = _articles("wave1") + _posts("wave1")
     assert first.total("stored") == len(wave1), [e for r in first.outlets for e in r.errors]
     rows = _alerted_urls(demo_settings)
     assert {status for *_, status in rows} == {"sent"}
@@ -67,8 +72,9 @@ def test_waves_alert_each_development_once(demo_settings, replay, sink):
     replay.set_wave("wave2")
     delivered_before = len(sink.deliveries)
     second = _poll(demo_settings)
-    wave2 = _articles("wave2")
+    wave2 = _articles("wave2") + _posts("wave2")
     assert second.total("stored") == len(wave2)
+    assert second.total("updated") == len(EXPECTED["waves"]["wave2"]["edited"])
     new_rows = [r for r in _alerted_urls(demo_settings) if r not in rows]
     expected_new = {a["url"] for a in wave2 if a["alert"]}
     assert {url for url, *_ in new_rows} == expected_new
@@ -80,6 +86,13 @@ def test_waves_alert_each_development_once(demo_settings, replay, sink):
         story = s.get(Story, by_url[copy["url"]].story_id)
     assert by_url[copy["url"]].story_id == by_url[copy["republished_of"]].story_id, "copy joins the known story"
     assert story.members == 2 and len(story.outlets) == 2
+    for post in _posts("wave1") + _posts("wave2"):  # who claimed and who denied, and the story they share
+        stored = by_url[post["url"]]
+        assert (stored.stance, stored.stance_by) == (post.get("stance", "report"), post.get("by")), post["url"]
+        if post.get("story_of"):
+            assert stored.story_id == by_url[post["story_of"]].story_id, post["url"]
+    for edited in EXPECTED["waves"]["wave2"]["edited"]:
+        assert by_url[edited["url"]].text == edited["text"] and by_url[edited["url"]].edited
     with _db(demo_settings) as s:  # grouping's document frequencies stay what counting the key index gives
         counted = dict(s.exec(select(StoryKey.key, func.count()).group_by(StoryKey.key)).all())
         assert dict(s.exec(select(KeyCount.key, KeyCount.stories)).all()) == counted
@@ -109,7 +122,7 @@ def test_bad_topic_file_and_broken_outlet_do_not_stop_the_poll(demo_settings, tm
     assert any("broken.yaml" in e for e in summary.config_errors)
     gone = next(r for r in summary.outlets if r.outlet_id == "gone")
     assert gone.errors and any("gone.example" in e for e in gone.errors)
-    assert summary.total("stored") == len(_articles("wave1")), "the other outlets were polled"
+    assert summary.total("stored") == len(_articles("wave1") + _posts("wave1")), "the other outlets were polled"
     assert summary.relay.sent, "the good topics still alert"
 
 

@@ -87,7 +87,8 @@ def test_wave2_extends_wave1_and_only_adds_or_replaces() -> None:
     assert set(one) < set(two), "wave 2 must keep every wave-1 URL and add new ones"
     replaced = {u for u in one if two[u]["path"] != one[u]["path"]}
     assert replaced, "wave 2 should update some feeds"
-    assert all("xml" in two[u]["content_type"] for u in replaced), "only feeds change between waves"
+    assert all("xml" in two[u]["content_type"] or u.startswith("https://t.me/s/") for u in replaced), \
+        "only feeds and channel previews change between waves"
 
 
 @pytest.mark.parametrize("wave", WAVES)
@@ -140,9 +141,14 @@ def test_each_host_serves_a_robots_txt_that_allows_its_articles() -> None:
 @pytest.mark.parametrize("path", ["seeds/outlets.yaml", "seeds/replay/outlets.yaml"])
 def test_outlets_files_parse(path: str) -> None:
     outlets = parse_outlets((ROOT / path).read_text(encoding="utf-8"), path)
-    assert {o.id for o in outlets} == {"erem", "almasalah", "alaraby", "thenewkhalij", "baghdadtoday",
-                                       "independentarabia"}
+    channels = {o.id for o in outlets if o.kind == "telegram"}
+    assert {o.id for o in outlets} - channels == {"erem", "almasalah", "alaraby", "thenewkhalij", "baghdadtoday",
+                                                  "independentarabia"}
+    assert channels == ({"sawt-alfasail", "alhadath-iraqi"} if "replay" in path else set())
     for o in outlets:
+        if o.kind == "telegram":
+            assert o.sources == (f"https://t.me/s/{o.channel}",) and o.lang == "ar"
+            continue
         assert o.sources, f"{o.id} has no feed or sitemap"
         assert all(urlsplit(s).hostname == urlsplit(o.home).hostname for s in o.sources), o.id
         assert o.lang == "ar" and o.utc_offset_hours is not None
@@ -153,9 +159,11 @@ def test_replay_outlets_point_at_served_feeds_and_their_patterns_fit_the_article
     served = resolved("wave1")
     for o in outlets:
         assert all(s in served for s in o.sources), f"{o.id}: a source the replica does not serve"
-        own = [r["url"] for w in WAVES for r in expected_rows(w) if r["outlet"] == o.id]
+        own = [r["url"] for w in WAVES for r in expected_rows(w) + expected()["waves"][w]["posts"]
+               if r["outlet"] == o.id]
         assert own, f"{o.id} has no article in the replica"
-        assert all(re.match(o.link_pattern, url) for url in own), o.id
+        pattern = o.link_pattern or rf"^https://t\.me/{o.channel}/\d+$"
+        assert all(re.match(pattern, url) for url in own), o.id
 
 
 def test_expected_is_consistent_with_the_manifests() -> None:
@@ -257,3 +265,25 @@ def test_the_republished_copy_is_near_but_not_identical_to_its_original() -> Non
     a, b = _paragraph_shingles(served[original["url"]]), _paragraph_shingles(served[copy["url"]])
     jaccard = len(a & b) / len(a | b)
     assert 0.6 <= jaccard < 0.95, jaccard
+
+
+def test_channel_previews_hold_each_waves_posts() -> None:
+    """The replica's channels: the preview pages parse to the posts expected.yaml lists, a claim and
+    a forward in wave 1, a denial and an edit in wave 2."""
+    from extractors.telegram import parse_preview
+
+    seen: dict[str, str] = {}
+    for wave in WAVES:
+        served = resolved(wave)
+        pages = {u: e for u, e in served.items() if u.startswith("https://t.me/s/")}
+        assert len(pages) == 2
+        for entry in pages.values():
+            for post in parse_preview(entry["path"].read_text(encoding="utf-8")).posts:
+                seen[post.url] = post.text
+        rows = expected()["waves"][wave]["posts"]
+        assert rows and all(seen.get(r["url"]) == r["text"] for r in rows)
+        for edited in expected()["waves"][wave]["edited"]:
+            assert seen[edited["url"]] == edited["text"]
+    wave1, wave2 = (expected()["waves"][w]["posts"] for w in WAVES)
+    assert any(r.get("stance") == "claim" for r in wave1) and any(r.get("forwarded_from") for r in wave1)
+    assert any(r.get("stance") == "denial" for r in wave2) and expected()["waves"]["wave2"]["edited"]

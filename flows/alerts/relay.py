@@ -196,8 +196,14 @@ def format_local(published, offset_minutes: int | None) -> str:
 
 def views_for(settings, watch) -> Callable[[outbox.ClaimedAlert], AlertView]:
     """The view builder of a configured watch: outlet names, topic titles, the gazetteer."""
-    return view_builder({o.id: o.name for o in watch.outlets}, {t.id: t.title for t in watch.topics},
+    return view_builder({o.id: outlet_label(o) for o in watch.outlets}, {t.id: t.title for t in watch.topics},
                         watch.gazetteer)
+
+
+def outlet_label(outlet) -> str:
+    """The outlet as a message names it; a Telegram channel says so («تلغرام · NAME»): an analyst weighs a
+    faction's channel differently from a news site."""
+    return f"تلغرام · {outlet.name}" if outlet.kind == "telegram" else outlet.name
 
 
 def deliver_due(settings, watch) -> RelayReport:

@@ -15,6 +15,15 @@ from flows.cli.app import ConfigOption, app, console, err_console, settings_from
 from flows.ops import prefect_env
 
 
+_STANCE_WORDS = {"claim": "claimed", "confirmation": "confirmed", "denial": "denied"}
+
+
+def _provenance(voices: list[dict]) -> str:
+    """«claimed by X (outlet, 02:41) · denied by Y (outlet, 11:47)», times in each outlet's own offset."""
+    return " · ".join(f"{_STANCE_WORDS.get(v['stance'], v['stance'])} by {v['by']} ({v['outlet']}, {v['at'][11:16]})"
+                      for v in voices)
+
+
 @app.command()
 def demo(
     state_dir: Optional[Path] = typer.Option(None, help="Keep the database here (default: a new temporary dir). "
@@ -49,6 +58,8 @@ def _print_demo(report: dict) -> None:
                     f"«{alert['snippet']}»\n[blue]{link}[/]")
             if alert["also_reported_by"]:
                 body += f"\nalso reported by: {', '.join(alert['also_reported_by'])}"
+            if alert.get("provenance"):
+                body += "\n" + _provenance(alert["provenance"])
             if alert.get("entities"):
                 body += "\n[dim]" + "، ".join(alert["entities"][:8]) + "[/]"
             console.print(Panel(body, title=f"{alert['kind']} · {alert['topic']}", title_align="right"))
@@ -61,8 +72,8 @@ def _print_demo(report: dict) -> None:
     if report["workers"] > 1:
         console.print(f"pollers per wave: {report['workers']}, duplicates found: {report['duplicates']}")
     console.print(f"\narticles stored: {report['articles_stored']}, alerts: {len(report['alerts'])}, "
-                  f"delivered to the local endpoint: {report['delivered_to_endpoint']}, copies attached without "
-                  f"alert: {report['copies_attached']}\nstate: {report['state_dir']}")
+                  f"delivered to the local endpoint: {report['delivered_to_endpoint']}, copies joining known "
+                  f"stories: {report['copies_attached']}\nstate: {report['state_dir']}")
     if report["nothing_new"]:
         console.print("[green]nothing new[/]: every article in this state dir was already stored and alerted.")
 

@@ -84,7 +84,8 @@ def _attached(engine, settings: Settings, first_article: int) -> list[dict]:
 
     names = {o.id: o.name for o in load_outlets(settings.outlets_file)}
     with Session(engine) as session:
-        rows = repo.attached_since(session, first_article)
+        rows = [(article, story) for article, story in repo.attached_since(session, first_article)
+                if not outbox.alerted(session, article.id)]  # a first denial joins its story with an update
     return [{"title": article.title, "outlet": names.get(article.outlet_id, article.outlet_id),
              "url": article.url, "story": story.title,
              "reported_by": [names.get(o, o) for o in story.outlets]} for article, story in rows]

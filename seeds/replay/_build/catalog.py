@@ -38,6 +38,8 @@ OUTLETS: dict[str, dict] = {
         "disallow": ["/wp-admin/"],
         # An inline-related-posts plugin drops a read-also box after the third paragraph.
         "inline_readalso_after": 3,
+        # as in seeds/outlets.yaml: the agency credit line and disclaimer closing each piece
+        "drop_patterns": [r"^المسلة\s*[–-]\s*متابعة\s*[–-]\s*وكالات$", r"^النص الذي يتضمن اسم الكاتب"],
     },
     "alaraby": {
         "host": "www.alaraby.co.uk", "more_url": "https://www.alaraby.co.uk/node/{n}",
