@@ -28,14 +28,17 @@ STANCES = ("claim", "confirmation", "denial", "report")
 def features(s, rule, analysed) -> list[str]:
     """The feature names of one sentence: `s` a stance_speakers.Sentence, `rule` the rules'
     Stance, `analysed` the rules' frames with their verdicts and speaker roles."""
-    out = ["bias", f"lang:{'ar' if s.arabic else 'en'}", f"rule:{rule.stance}",
-           f"rule:{rule.stance}:{rule.cue.split(':')[0]}"]
+    lang = "ar" if s.arabic else "en"
+    out = ["bias", f"lang:{lang}", f"rule:{rule.stance}", f"rule:{rule.stance}:{rule.cue.split(':')[0]}",
+           f"rule:{rule.stance}:{lang}", f"frames:{min(len(analysed), 3)}"]
     for frame, verdict, role in analysed:
         verdict = verdict or "none"
         out += [f"frame:{frame.kind}", f"frame:{frame.kind}:{verdict}", f"role:{role}",
                 f"role:{role}:{verdict}"]
         if frame.negated:
             out.append(f"neg:{frame.kind}")
+        if frame.speaker[1] <= frame.speaker[0]:
+            out.append(f"nospeaker:{frame.kind}:{verdict}")
         out += [f"spk:{s.toks[i].norm}" for i in range(*frame.speaker)][:6]
         out += [f"comp:{s.toks[i].norm}" for i in range(*frame.complement)][:4]
     out += [f"cls:{name}" for name in s.where]
