@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractors.entities import parse_gazetteer  # noqa: E402
-from extractors.stance import _cached, _rules_verdict, analyse, sentence_stance, split_sentences, text_stance  # noqa: E402
+from extractors.stance import (_cached, _rules_verdict, analyse, sentence_stance,  # noqa: E402
+                               split_sentences, text_stance)
 from extractors.stance_eval import FIT_HALVES, TEST_HALVES, evaluate, keyword_stance, load_sentences  # noqa: E402
 from extractors.stance_speakers import Sentence  # noqa: E402
 from extractors.story_text import tokens  # noqa: E402

@@ -47,9 +47,9 @@ def main() -> None:
     if "--no-write" not in sys.argv:
         weights = train(names, labels)
         kept = {name: row for name, row in weights.items() if max(map(abs, row)) >= 0.01}
-        WEIGHTS.write_text(json.dumps({"trained_on": list(FIT_HALVES), "sentences": len(rows), "l2": L2, "min_count": MIN_COUNT,
-                                       "epochs": EPOCHS, "stances": list(STANCES), "weights": kept},
-                                      ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+        shipped = {"trained_on": list(FIT_HALVES), "sentences": len(rows), "l2": L2, "min_count": MIN_COUNT,
+                   "epochs": EPOCHS, "stances": list(STANCES), "weights": kept}
+        WEIGHTS.write_text(json.dumps(shipped, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
                            encoding="utf-8")
         report["features_kept"] = len(kept)
     print(json.dumps(report, indent=1))

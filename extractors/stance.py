@@ -17,6 +17,10 @@ a confirmation; media, witnesses and threats ("will continue") make a report; a 
 verb ("did not confirm", «لم تعلن أي جهة») makes nothing. Of several frames, the clause after
 "but/لكن" wins, then denial > claim > confirmation. Speakers and their roles come from the
 gazetteer (factions, actors) and from role words (group, spokesman, security sources).
+
+The rules' verdict then goes to a small learned model (stance_model.py: logistic regression over
+the frames, their verdicts and roles, and the words, fitted on the evaluation sets' fit halves),
+which has the last word when it disagrees; `cue` then starts with "model:".
 """
 
 from __future__ import annotations
