@@ -3,9 +3,11 @@
 The storage layer finds candidates by the signature's keys inside a time window (never
 a scan), then calls `choose_story`; `StoryGrouper` does the same in memory for the
 `rasid stories` command and the evaluation. Scoring combines evidence that survives
-rewriting and translation: shared gazetteer entities (a base, a faction), numbers that
-agree, shared rare terms, event words, time distance, the wire agency and the topic.
-Weights and the threshold are fitted on tests/data/stories (dev split), see docs/grouping.md.
+rewriting and translation: shared rare terms (the backbone, which works on any subject),
+gazetteer entities (a base, a faction), where it happened (the place table), numbers and
+casualty figures that agree or conflict, event words, time distance, the wire agency and the
+topic. Weights and the threshold are fitted on the fitting halves of tests/data/stories
+(bench/grouping_fit.py), see docs/grouping.md.
 """
 
 from __future__ import annotations
