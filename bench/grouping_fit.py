@@ -14,7 +14,10 @@ logistic regression averaged over bootstrap resamples of the pairs (bench/groupi
 - WEIGHTS_WITHOUT_ENTITIES: the pairs of both, signatures made without a gazetteer (words only).
 SAME_STORY_THRESHOLD is the dated grouping's best (mean pair F1 over the fitting halves, the
 middle of the best run); the other two sets get their own best threshold, folded into their
-bias so the one threshold serves all three.
+bias so the one threshold serves all three. UNDATED_LEXICAL, the term cosine at which an undated
+pair joins on its words alone unless place, toll or day conflict, is the best on the undated
+fitting streams (UNDATED_LINK, the share of the members' mean in an undated article's story
+score, was chosen the same way among 0, 0.5 and 1: 0.5).
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ import json
 import re
 import sys
 import warnings
-from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
@@ -97,7 +99,7 @@ def _logistic(x, y, l2: float, steps: int, rate: float):
     return w, b
 
 
-def fit_weights(streams, gaz, bags: int = 15, l2: float = 0.002, steps: int = 4000, rate: float = 2.0) -> dict:
+def fit_weights(streams, gaz, bags: int = 8, l2: float = 0.002, steps: int = 2500, rate: float = 2.0) -> dict:
     """Each stream's pairs weigh alike (a big set must not drown a small one)."""
     parts = [pair_matrix(ds, gaz) for ds in streams]
     parts = [(x, y) for x, y in parts if len(y)]
@@ -140,21 +142,36 @@ def fit(gaz, limit: float = 1.0) -> dict:
         own, f1 = best_threshold(streams, g)
         target["bias"] += _logit(threshold) - _logit(own)
         out[name] = {"own_threshold": own, "fit_f1": round(f1, 3)}
+    out["UNDATED_LEXICAL"] = lexical_threshold(undated, gaz)
     out["weights"] = {name: {k: round(v, 2) for k, v in getattr(grouping, name).items()}
                       for name in ("WEIGHTS", "WEIGHTS_UNDATED", "WEIGHTS_WITHOUT_ENTITIES")}
     out["SAME_STORY_THRESHOLD"] = threshold
     return out
 
 
+def lexical_threshold(streams, gaz) -> float:
+    """The term cosine at which an undated pair joins on its words alone (extractors/grouping.py
+    UNDATED_LEXICAL): the best mean pair F1 of the undated fitting streams; 1.01 turns it off."""
+    results = []
+    for value in [1.01] + [round(0.2 + 0.02 * k, 2) for k in range(11)]:
+        grouping.UNDATED_LEXICAL = value
+        f1 = [pair_scores([d.story for d in ds], group_with(ds, gaz)).f1 for ds in streams]
+        results.append((sum(f1) / len(f1), value))
+    best = max(results)[1]
+    grouping.UNDATED_LEXICAL = best
+    return best
+
+
 def write(result: dict) -> None:
     path = ROOT / "extractors" / "grouping.py"
     text = path.read_text(encoding="utf-8")
     for name, weights in result["weights"].items():
-        body = ", ".join(f'"{k}": {v}' for k, v in weights.items())
+        items = [f'"{k}": {v}' for k, v in weights.items()]
+        body = "\n    " + ",\n    ".join(", ".join(items[i:i + 5]) for i in range(0, len(items), 5)) + ",\n"
         text = re.sub(rf"^{name}: dict\[str, float\] = \{{.*?\}}\n", f"{name}: dict[str, float] = {{{body}}}\n",
                       text, count=1, flags=re.M | re.S)
-    text = re.sub(r"^SAME_STORY_THRESHOLD = .*$", f"SAME_STORY_THRESHOLD = {result['SAME_STORY_THRESHOLD']}",
-                  text, count=1, flags=re.M)
+    for name in ("SAME_STORY_THRESHOLD", "UNDATED_LEXICAL"):
+        text = re.sub(rf"^{name} = [0-9.]+", f"{name} = {result[name]}", text, count=1, flags=re.M)
     path.write_text(text, encoding="utf-8")
 
 

@@ -50,6 +50,7 @@ from extractors.grouping_eval import (  # noqa: E402
     trigram_scorer,
 )
 from extractors.minhash import jaccard  # noqa: E402
+from extractors.places import parse_places  # noqa: E402
 from extractors.story_features import FEATURES, features  # noqa: E402
 from extractors.story_signature import story_signature  # noqa: E402
 
@@ -165,6 +166,7 @@ def counts(docs, rows) -> dict:
 
 def main() -> None:
     gaz = parse_gazetteer((ROOT / "seeds" / "gazetteer.yaml").read_text(encoding="utf-8"), "gazetteer.yaml")
+    gaz = gaz.with_places(parse_places((ROOT / "seeds" / "places.tsv").read_text(encoding="utf-8"), "places.tsv"))
     docs = load_eval(REAL, None)
     rows = [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines() if line.strip()]
     report = {"counts": counts(docs, rows),

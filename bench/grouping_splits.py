@@ -61,13 +61,10 @@ def sets() -> dict[str, tuple[str, dict[str, list]]]:
     docs = load_eval(STORIES / "eval.jsonl", SHARED if SHARED.is_dir() else None)
     out["eval"] = ("dev", _by_split(docs))
     out["real"] = ("real-fit", _by_split(load_eval(STORIES / "real.jsonl", None)))
-    try:
-        sys.path.insert(0, str(ROOT / "bench"))
-        from story_sets import wide_sets  # type: ignore[import-not-found]  # the wide sets, once merged
-    except ImportError:
-        return out
-    for name, (fit_split, splits) in wide_sets().items():
-        out[name] = (fit_split, splits)
+    sys.path.insert(0, str(ROOT / "bench"))
+    from story_sets import load_wide  # type: ignore[import-not-found]
+
+    out["wide"] = ("wide-dev", {split: load_wide(split) for split in ("wide-dev", "wide-test")})
     return out
 
 

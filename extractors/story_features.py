@@ -53,7 +53,9 @@ class Idf:
 
 
 def _term_weights(sig: StorySignature, idf: Idf) -> dict[str, float]:
-    return {t: w * idf(f"t:{t}") for t, w in sig.terms}
+    """Sublinear in-article weight (a headline word repeated in the lede must not swamp the
+    rest) x archive IDF: measured better than raw weights on every fitting half."""
+    return {t: math.log1p(w) * idf(f"t:{t}") for t, w in sig.terms}
 
 
 def _entity_weights(sig: StorySignature, idf: Idf, events: bool | None, part: str) -> dict[str, float]:
@@ -64,7 +66,7 @@ def _entity_weights(sig: StorySignature, idf: Idf, events: bool | None, part: st
 
 
 def term_cosine(a: StorySignature, b: StorySignature, idf: Idf) -> float:
-    """Cosine of salient-term vectors weighted by in-article weight x archive IDF."""
+    """Cosine of term vectors weighted by log(1 + in-article weight) x archive IDF."""
     (va, na), (vb, nb) = idf.vector(a, ("terms",)), idf.vector(b, ("terms",))
     dot = sum(w * vb[t] for t, w in va.items() if t in vb)
     if not dot:

@@ -48,9 +48,7 @@ def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazettee
         utc_offset_minutes=extracted.utc_offset_minutes, lang=extracted.lang or outlet.lang,
         author=extracted.author, agency=extracted.agency, **stance_fields(title, text, gazetteer))
     matches = matcher.match(title, text)
-    # an undated page keeps its fetch time as time evidence (a poll fetches within hours of publication)
-    signature = story_signature(title, text, published=article.published or datetime.now(timezone.utc),
-                                agency=article.agency,
+    signature = story_signature(title, text, published=article.published, agency=article.agency,
                                 topics=[m.topic_id for m in matches], lang=article.lang, gazetteer=gazetteer)
     return Prepared(article, tuple(matches), signature, derive(title, text, signature),
                     empty=not extracted.text.strip(), line_keys=extracted.line_keys)
