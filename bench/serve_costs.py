@@ -94,7 +94,9 @@ def free_port() -> int:
 
 
 def tree_cpu_s(root: int) -> dict[str, float]:
-    """CPU seconds (user + system) of `root` and every descendant, by role (server, other)."""
+    """CPU seconds (user + system) of `root` and every descendant, living or ended and reaped, by role
+    (server, all). Ended processes are in their parent's cutime/cstime, so a subprocess that ran
+    and exited between two readings (a relay run) is counted."""
     tick = os.sysconf("SC_CLK_TCK")
     parent, cpu, command = {}, {}, {}
     for entry in os.listdir("/proc"):
@@ -106,7 +108,8 @@ def tree_cpu_s(root: int) -> dict[str, float]:
         except OSError:
             continue
         parent[int(entry)] = int(fields[1])
-        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+        # own time plus the children it reaped: a run's subprocess that ended within the window counts too
+        cpu[int(entry)] = sum(int(value) for value in fields[11:15]) / tick
     totals = {"all": 0.0, "server": 0.0}
     for pid in cpu:
         ancestor = pid
@@ -230,6 +233,7 @@ def main() -> None:
     parser.add_argument("--rasid", help="the rasid command to run (default: this checkout's)")
     parser.add_argument("--idle-only", action="store_true")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # run the clean-ups below: serve is stopped, not orphaned
     if args.quick:
         args.idle_s = 60
     rasid = [args.rasid] if args.rasid else [str(Path(sys.executable).with_name("rasid"))]
@@ -246,6 +250,7 @@ def main() -> None:
     result = {"rasid": " ".join(rasid), "cpus": os.cpu_count(), "load_1min_at_start": round(os.getloadavg()[0], 2)}
     try:
         result.update(idle_phase(args, rasid, config, state_dir, sink, work))
+        print(json.dumps(result), file=sys.stderr, flush=True)  # the idle figures, while the latency phase runs
         if not args.idle_only:
             result.update(latency_phase(args, rasid, config, state_dir, sink, replica, work))
     finally:

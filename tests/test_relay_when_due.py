@@ -90,5 +90,7 @@ def test_serve_has_an_unscheduled_relay_and_polls_every_outlet_at_a_try_out_inte
     assert not built[RELAY].schedules, "the relay runs when something is due, not every minute"
     polls = [d for name, d in built.items() if name.startswith("poll-")]
     assert polls and all(d.schedules for d in polls) and all("only_due" not in d.parameters for d in polls)
-    tried = [d for name, d in {d.name: d for d in deployments(settings, None, 20)}.items() if name.startswith("poll-")]
-    assert all(d.parameters["only_due"] is False for d in tried), "--interval-seconds polls every outlet each tick"
+    tried = [d for d in deployments(settings, None, 20) if d.name.startswith("poll-")]
+    assert len(tried) == 1 and tried[0].parameters["only_due"] is False, "--interval-seconds polls every outlet"
+    assert set(tried[0].parameters["outlet_ids"]) == {i for d in polls for i in d.parameters["outlet_ids"]}
+    assert tried[0].concurrency_limit == 1, "one try-out poll at a time: a tick during a poll is dropped"

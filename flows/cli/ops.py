@@ -140,7 +140,10 @@ def serve(config: Optional[Path] = ConfigOption,
     prefect_env.apply()
     with user_errors():
         settings = settings_from(config)
-        for minutes, ids in interval_groups(settings).items():
+        groups = interval_groups(settings)
+        if interval_seconds:  # a try-out: one schedule for every outlet (flows/ops/serve.py)
+            groups = {0: [outlet_id for ids in groups.values() for outlet_id in ids]}
+        for minutes, ids in groups.items():
             every = f"{interval_seconds} s" if interval_seconds else f"{minutes} min"
             console.print(f"poll every {every}: {', '.join(ids)}")
         with _prefect_api(settings, port) as api_url, _findings_page(settings, web_port):

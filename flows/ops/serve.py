@@ -30,31 +30,40 @@ def interval_groups(settings: Settings) -> dict[int, list[str]]:
 
 
 def deployments(settings: Settings, config_file: str | None, interval_seconds: int | None = None):
-    """One deployment per interval group, the relay (no schedule: started by relay_watch) and the digest
-    (hourly); `interval_seconds` replaces every interval, and then every outlet is polled at each tick
-    (adaptive intervals are minutes long: a try-out at 20 s would poll nothing most ticks).
+    """One poll deployment per interval group, the relay (no schedule: started by relay_watch) and the
+    digest (hourly).
 
-    Schedules are anchored a few seconds after start, so the first poll runs right away
-    instead of one whole interval later.
+    `interval_seconds` (a try-out) makes one poll deployment of every enabled outlet at that interval,
+    polling each outlet at each tick (adaptive intervals are minutes long: at 20 s most ticks would
+    poll nothing), one run at a time: a tick that comes while a poll still runs is dropped (on two
+    cores a poll's subprocess may outlast a 20 s tick, and queued runs would pile up waiting for the
+    outlets' slots). Schedules are anchored a few seconds after start, so the first poll runs right
+    away instead of one whole interval later.
     """
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.schedules import Interval
 
     from flows.alert_flows import digest_scheduled, relay_scheduled
     from flows.poll import poll_scheduled
 
     params = {"config_file": config_file}
-    every_tick = {"only_due": False} if interval_seconds else {}
     first = datetime.now(timezone.utc) + timedelta(seconds=FIRST_RUN_AFTER_S)
 
-    def every(minutes: int) -> list:
-        interval = timedelta(seconds=interval_seconds) if interval_seconds else timedelta(minutes=minutes)
+    def every(interval: timedelta) -> list:
         return [Interval(interval, anchor_date=first)]
 
-    built = [poll_scheduled.to_deployment(name=f"poll-every-{minutes}m", schedules=every(minutes),
-                                          parameters={**params, "outlet_ids": ids, **every_tick}, tags=["rasid", "poll"])
-             for minutes, ids in interval_groups(settings).items()]
+    if interval_seconds:
+        ids = [outlet_id for group in interval_groups(settings).values() for outlet_id in group]
+        built = [poll_scheduled.to_deployment(
+            name=f"poll-every-{interval_seconds}s", schedules=every(timedelta(seconds=interval_seconds)),
+            parameters={**params, "outlet_ids": ids, "only_due": False}, tags=["rasid", "poll"],
+            concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW))]
+    else:
+        built = [poll_scheduled.to_deployment(name=f"poll-every-{minutes}m", schedules=every(timedelta(minutes=minutes)),
+                                              parameters={**params, "outlet_ids": ids}, tags=["rasid", "poll"])
+                 for minutes, ids in interval_groups(settings).items()]
     built.append(relay_scheduled.to_deployment(name=RELAY, schedules=[], parameters=params, tags=["rasid", "relay"]))
-    built.append(digest_scheduled.to_deployment(name="digest-every-1h", schedules=every(60),
+    built.append(digest_scheduled.to_deployment(name="digest-every-1h", schedules=every(timedelta(hours=1)),
                                                 parameters=params, tags=["rasid", "digest"]))
     return built
 
