@@ -83,7 +83,7 @@ def same_story(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, i
     conflict = f["place_conflict"] or f["fact_conflict"] or f["date_conflict"]
     if mh >= VERBATIM_JACCARD and not conflict:
         score = max(score, 0.9 + 0.1 * mh)  # a copy, unless a templated report of another place, toll or day
-    if weights is WEIGHTS_UNDATED and f["terms"] >= UNDATED_LEXICAL and not conflict:
+    if not (a.published and b.published) and f["terms"] >= UNDATED_LEXICAL and not conflict:
         # no time evidence: the words alone may join them (what TF-IDF would), unless place, toll or day differ
         limit = SAME_STORY_THRESHOLD
         score = max(score, limit + (1 - limit) * (f["terms"] - UNDATED_LEXICAL) / (1 - UNDATED_LEXICAL))

@@ -70,3 +70,18 @@ def test_when_the_database_fails_mid_batch_nothing_of_it_is_stored(tmp_path):
     assert [quiet[0].url in str(outcomes[0]), matching[0].url in str(outcomes[1])] == [True, True]
     with init_db(url).connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM articles")).scalar() == 0
+
+
+def test_an_undated_page_keeps_its_fetch_time_as_time_evidence(db_url):
+    """In a poll an undated page is grouped and stored at the time it was fetched (issue 17):
+    its stored signature carries that time, so a copy fetched days later is not compared as
+    if time said nothing."""
+    from datetime import datetime, timezone
+
+    from extractors.story_signature import StorySignature
+
+    before = datetime.now(timezone.utc)
+    store_docs(db_url, [_doc("undated")])
+    with init_db(db_url).connect() as conn:
+        stored = StorySignature.from_json(conn.execute(text("SELECT signature FROM articles")).scalar_one())
+    assert stored.published_at is not None and before <= stored.published_at <= datetime.now(timezone.utc)
