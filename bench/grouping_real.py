@@ -50,6 +50,7 @@ from extractors.grouping_eval import (  # noqa: E402
     trigram_scorer,
 )
 from extractors.minhash import jaccard  # noqa: E402
+from extractors.places import parse_places  # noqa: E402
 from extractors.story_features import FEATURES, features  # noqa: E402
 from extractors.story_signature import story_signature  # noqa: E402
 
@@ -76,7 +77,7 @@ def traced(ds, gaz) -> tuple[list[int], list[dict]]:
     predicted, trace = [], []
     for k, d in enumerate(ds):
         sig = story_signature(d.title, d.text, published=d.published, gazetteer=gaz)
-        when = _naive(sig.published_at) if sig.published_at else grouper._clock
+        when = _naive(sig.published_at) if sig.published_at else None
         cands = grouper._candidates(sig, when)
         n_docs, doc_freq = len(grouper._sigs), Counter(grouper._doc_freq)
         scored = {i: same_story(sig, grouper._sigs[i], doc_freq=doc_freq, n_docs=n_docs) for i in cands}
@@ -165,6 +166,7 @@ def counts(docs, rows) -> dict:
 
 def main() -> None:
     gaz = parse_gazetteer((ROOT / "seeds" / "gazetteer.yaml").read_text(encoding="utf-8"), "gazetteer.yaml")
+    gaz = gaz.with_places(parse_places((ROOT / "seeds" / "places.tsv").read_text(encoding="utf-8"), "places.tsv"))
     docs = load_eval(REAL, None)
     rows = [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines() if line.strip()]
     report = {"counts": counts(docs, rows),

@@ -10,6 +10,10 @@ disclaimer, a "follow our latest news on …" call. They are found by structure 
 - **marked containers**: the line is the text of a block inside an element whose class or
   id says what it is (cookie, consent, newsletter, related, share, social, disclaimer …) and
   that is small (a body wrapper that happens to carry such a class holds far more text);
+- **an other-stories tail**: a line that is only a heading for other stories («أخبار ذات صلة»,
+  «اخبار پیشنهادی:», "Related articles", "Most read" …) followed by nothing but short lines
+  (teasers, headlines, a newsletter box) ends the text; a heading followed by a paragraph of
+  prose is inside the article and stays;
 - **kinds of notice** in Arabic, Persian and English, for notices that carry no marker: a
   cookie/privacy notice, a disclaimer of responsibility for content, a call to follow the
   site; only on short lines, so a news sentence about privacy or responsibility stays.
@@ -52,6 +56,30 @@ _FOLLOW = re.compile(
     r"|تويتر|twitter|إنستغرام|انستغرام|instagram|يوتيوب|youtube|جوجل\s+نيوز|google\s+news|قناتنا|صفحتنا"
     r"|اینستاگرام|تلگرام)", re.I)
 
+_TAIL_HEADING = re.compile(
+    r"(?:أخبار|اخبار|مواضيع|مقالات|موضوعات|قصص)\s+(?:ذات\s+صلة|متعلقة|مشابهة|مقترحة)"
+    r"|ذات\s+صلة|الأكثر\s+(?:قراءة|مشاهدة)"
+    r"|(?:اقرأ|إقرأ|اقرا)\s+(?:أيضا|أيضاً|ايضا|المزيد)|شاهد\s+(?:أيضا|أيضاً|ايضا)|قد\s+يعجبك(?:\s+أيضا|\s+أيضاً)?"
+    r"|(?:اخبار|خبرهای|مطالب|مقالات)\s+(?:پیشنهادی|مرتبط|مشابه)|پربازدیدترین(?:\s*ها|\u200cها)?|بیشتر\s+بخوانید"
+    r"|related(?:\s+(?:articles|stories|news|posts|content|coverage))?|(?:read|see)\s+(?:more|next|also)"
+    r"|more\s+(?:stories|news|from\s+\S.{0,30})|most\s+(?:read|popular|viewed)|you\s+(?:may|might)\s+also\s+like"
+    r"|recommended(?:\s+for\s+you)?|trending(?:\s+now)?", re.I)
+_TAIL_HEADING_MAX_CHARS = 40   # a heading, not a sentence that mentions related news
+_TAIL_LINE_MAX_CHARS = 300     # a teaser's summary; a longer line is a paragraph of the article
+_TAIL_MIN_LINES = 2            # a heading with nothing under it is left alone
+
+
+def other_stories_tail(lines: list[str]) -> int:
+    """Where an other-stories tail starts (see the module docstring); len(lines) when there is none."""
+    for i, line in enumerate(lines[1:], start=1):
+        bare = line.strip().rstrip(":：").strip()
+        if len(bare) > _TAIL_HEADING_MAX_CHARS or not _TAIL_HEADING.fullmatch(bare):
+            continue
+        rest = lines[i + 1:]
+        if len(rest) >= _TAIL_MIN_LINES and all(len(r.strip()) <= _TAIL_LINE_MAX_CHARS for r in rest):
+            return i
+    return len(lines)
+
 
 def notice(line: str) -> bool:
     """A cookie/privacy notice, a disclaimer of responsibility for content, or a call to follow the site."""
@@ -86,6 +114,8 @@ def drop_furniture(lines: list[str], links: frozenset[str], marked: tuple[frozen
         inside = [line for line in flat if line in texts]
         if sum(map(len, inside)) <= _MARKED_SHARE * total:
             drop.update(inside)
+    end = other_stories_tail(flat)
+    lines, flat = lines[:end], flat[:end]
     linked = [line in links for line in flat]
     kept = []
     for i, line in enumerate(lines):

@@ -45,13 +45,14 @@ class Gazetteer:
     """
 
     def __init__(self, entities: Iterable[Entity], variants: Iterable[tuple[tuple[str, ...], str]],
-                 parents: Mapping[str, str] | None = None) -> None:
+                 parents: Mapping[str, str] | None = None, located: Iterable[str] = ()) -> None:
         self.entities: dict[str, Entity] = {e.id: e for e in entities}
         self._variants = list(variants)
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for phrase, entity_id in self._variants:
             self._by_first.setdefault(phrase[0], []).append((phrase, entity_id))
         self.parents: dict[str, str] = dict(parents or {})  # place id -> the place it lies in
+        self.located: frozenset[str] = frozenset(located)  # places the place table knows
 
     def lineage(self, entity_id: str) -> tuple[str, ...]:
         """The place and every place it lies in: ("zubair", "basra"); a cycle stops the walk."""
@@ -85,7 +86,7 @@ class Gazetteer:
         for place in places:
             if place.parent and alias[place.parent] != alias[place.id]:
                 parents[alias[place.id]] = alias[place.parent]
-        return Gazetteer(entities.values(), variants, parents)
+        return Gazetteer(entities.values(), variants, parents, self.located | set(alias.values()))
 
     def __len__(self) -> int:
         return len(self.entities)

@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 from extractors.errors import ConfigError
 from extractors.grouping import WINDOW, StoryGrouper, added_content
 from extractors.entities import Gazetteer
-from extractors.minhash import shingles
+from extractors.minhash import jaccard, minhash, shingles
 from extractors.story_signature import StorySignature, story_signature
 from extractors.story_text import STOPWORDS, norm_words
 
@@ -164,6 +164,15 @@ def tfidf_scorer(docs: Sequence[EvalDoc]) -> Callable[[int, int], float]:
         if len(a) > len(b):
             a, b = b, a
         return sum(v * b.get(w, 0.0) for w, v in a.items())
+    return score
+
+
+def minhash_scorer(docs: Sequence[EvalDoc]) -> Callable[[int, int], float]:
+    """Estimated word-3-shingle Jaccard from MinHash values (the near-duplicate detector's view)."""
+    values = [minhash(norm_words(d.title + " " + d.text)) for d in docs]
+
+    def score(i: int, j: int) -> float:
+        return jaccard(values[i], values[j])
     return score
 
 

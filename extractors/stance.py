@@ -17,6 +17,10 @@ a confirmation; media, witnesses and threats ("will continue") make a report; a 
 verb ("did not confirm", «لم تعلن أي جهة») makes nothing. Of several frames, the clause after
 "but/لكن" wins, then denial > claim > confirmation. Speakers and their roles come from the
 gazetteer (factions, actors) and from role words (group, spokesman, security sources).
+
+The rules' verdict then goes to a small learned model (stance_model.py: logistic regression over
+the frames, their verdicts and roles, and the words, fitted on the evaluation sets' fit halves),
+which has the last word when it disagrees; `cue` then starts with "model:".
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from extractors import stance_model
 from extractors.arabic import text_spans
 from extractors.entities import Gazetteer
 from extractors.stance_speakers import (ANCHOR_CLASSES, ATTRIBUTION, Sentence, clause_before, next_is, participle,
@@ -130,19 +135,57 @@ def _cached(sentence: str, gazetteer: Gazetteer | None, default_speaker: str | N
 
 
 def _stance_of(s: Sentence, default_speaker: str | None) -> Stance:
+    """The rules' verdict, then the learned model's last word (stance_model.py) when it disagrees."""
+    analysed = analyse(s)
+    rule = _rules_verdict(s, analysed)
+    names = stance_model.features(s, rule, analysed)
+    learned = stance_model.decide(names)
+    if learned and learned != rule.stance:
+        rule = _learned_verdict(s, analysed, learned, rule)
+    if rule.stance == "report" and default_speaker:
+        own = _own_statement(s)
+        if own:
+            return Stance(own, default_speaker, None, "own statement")
+    return rule
+
+
+def analyse(s: Sentence) -> list[tuple[_Frame, str | None, str]]:
+    """Every frame of the sentence with the rules' verdict on it and its speaker's role."""
     frames = _frames(s) if s.where.keys() & ANCHOR_CLASSES else []
-    judged = [(stance, frame) for frame in frames if (stance := _judge(s, frame))]
+    out = []
+    for frame in frames:
+        role = speaker_role(s, frame.speaker if frame.speaker[1] > frame.speaker[0]
+                            else clause_before(s, frame.anchor))
+        out.append((frame, _judge(s, frame, role), role))
+    return out
+
+
+def _rules_verdict(s: Sentence, analysed) -> Stance:
+    """Of several frames the clause after the last "but" wins, then denial > claim > confirmation."""
+    judged = [(stance, frame) for frame, stance, _ in analysed if stance]
     contrast = _last_contrast(s)
     later = [(stance, frame) for stance, frame in judged if frame.anchor > contrast]
     pool = later or judged
     if pool:
         stance, frame = max(pool, key=lambda item: (_PRIORITY[item[0]], item[1].anchor))
         return _with_speaker(s, stance, frame)
-    if default_speaker:
-        own = _own_statement(s)
-        if own:
-            return Stance(own, default_speaker, None, "own statement")
     return Stance()
+
+
+def _learned_verdict(s: Sentence, analysed, stance: str, rule: Stance) -> Stance:
+    """The model's stance, spoken by the frame the rules judged the same way, else by the rules'
+    own speaker, else by the last frame that is not negated (an unnamed speaker when none)."""
+    if stance == "report":
+        return Stance(cue=f"model:{rule.cue}" if rule.cue else "model")
+    same = [frame for frame, verdict, _ in analysed if verdict == stance]
+    if same:
+        found = _with_speaker(s, stance, same[-1])
+    elif rule.stance != "report":
+        found = Stance(stance, rule.by, rule.by_id, rule.cue)
+    else:
+        open_frames = [frame for frame, _, _ in analysed if not frame.negated]
+        found = _with_speaker(s, stance, open_frames[-1]) if open_frames else Stance(stance)
+    return Stance(found.stance, found.by, found.by_id, f"model:{found.cue}" if found.cue else "model")
 
 
 def sentence_stance(sentence: str, *, gazetteer: Gazetteer | None = None,
@@ -222,10 +265,9 @@ def _last_contrast(s: Sentence) -> int:
 # ---- judging a frame ----------------------------------------------------------------------------
 
 
-def _judge(s: Sentence, frame: _Frame) -> str | None:
+def _judge(s: Sentence, frame: _Frame, role: str) -> str | None:
     if frame.negated:
         return None
-    role = speaker_role(s, frame.speaker if frame.speaker[1] > frame.speaker[0] else clause_before(s, frame.anchor))
     comp = frame.complement
     if frame.kind == "deny":
         return "denial"

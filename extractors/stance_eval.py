@@ -1,8 +1,9 @@
 """Measuring stance detection on labelled sentences: precision and recall per stance, and an anchor.
 
-The set (tests/data/stance/sentences.jsonl, described in sentences.md) holds real sentences
-labelled claim / confirmation / denial / report with the stance-taker, split by page into
-"stance-fit" (rules may be chosen looking at it) and "stance-test" (frozen: only measured).
+Two sets of real sentences labelled claim / confirmation / denial / report with the
+stance-taker (tests/data/stance/sentences.jsonl and sentences2.jsonl, described in their .md
+files), each split in two: "stance-fit" and "stance-fit2" (rules may be chosen and weights fitted
+looking at them), "stance-test" and "stance-test2" (frozen: only measured).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from extractors.stance import STANCES, Stance
 from extractors.story_text import norm_words, tokens
 
 FIT, TEST = "stance-fit", "stance-test"
+FIT2, TEST2 = "stance-fit2", "stance-test2"
+FIT_HALVES, TEST_HALVES = (FIT, FIT2), (TEST, TEST2)
 
 
 @dataclass(frozen=True)

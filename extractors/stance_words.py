@@ -34,7 +34,7 @@ admits admit admitting verified verifies verify corroborated
 
 DENY = """
 deny denies denied denying denial denials refute refutes refuted rebut rebuts rebutted dispute disputes
-disputed disputing
+disputed disputing debunk debunks debunked debunking
 نفي نفت نفوا ينفي تنفي ننفي ينفون نافيا نافيه نفيه نفيها دحض دحضت يدحض فند فندت يفند تفند
 """
 
@@ -45,7 +45,8 @@ reject rejects rejected rejecting dismiss dismisses dismissed dismissing rebuffe
 
 FALSE = """
 false untrue incorrect baseless unfounded groundless fabricated fabrication fabrications fake lie lies lying
-propaganda misinformation disinformation falsehood falsehoods bogus
+propaganda misinformation disinformation falsehood falsehoods bogus figment
+عاريه
 كاذب كاذبه اكاذيب اكذوبه افتراء افتراءات مفبرك مفبركه ملفق ملفقه مختلق مختلقه مضلل مضلله تضليل شايعات اشاعات
 """
 

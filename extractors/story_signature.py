@@ -24,11 +24,13 @@ from extractors.minhash import band_keys, minhash
 from extractors.story_text import (casualty_facts, content_stems, dates_named, is_year, language,
                                    numbers_at, tokens)
 
-MAX_TERMS = 20          # salient terms kept (all are index keys)
+MAX_TERMS = 20          # salient terms that are index keys
+MAX_VECTOR = 60         # terms kept for the lexical cosine (the keys first)
 MAX_ENTITY_KEYS = 8     # entity keys kept (most specific first)
 MAIN_PLACE_WEIGHT = 0.6  # a base or town, not a country
 MIN_KEY_WEIGHT = 0.3    # entities vaguer than this ("Iraq", "the coalition") are not keys
 TITLE_BOOST, LEDE_BOOST, LEDE_WORDS = 3.0, 2.0, 40
+BODY_WEIGHT = 1.0       # a word after the lede (outlets' background paragraphs live there)
 FACT_LEAD_WORDS = 60    # numbers, dates, new figures: the first paragraph's; later ones are background
 
 
@@ -41,6 +43,8 @@ class StorySignature:
     title_entities: tuple[str, ...] = ()             # ids named in the title
     lead_entities: tuple[str, ...] = ()              # ids named in the title or the lede
     main_place: str | None = None                    # the first specific place, title first: where it happened
+    places: tuple[str, ...] = ()                     # places the title and lede name, each with where it lies:
+                                                     # "zubair>basra" (extractors/places.py)
     numbers: tuple[int, ...] = ()                    # numbers in the headline and first paragraph, not years
     facts: tuple[tuple[str, int], ...] = ()          # casualty figures: ("killed", 3)
     title_facts: tuple[tuple[str, int], ...] = ()    # casualty figures the headline gives
@@ -76,7 +80,7 @@ class StorySignature:
                 entities=tuple((e, k, float(w)) for e, k, w in data.get("entities", ())),
                 title_entities=tuple(data.get("title_entities", ())),
                 lead_entities=tuple(data.get("lead_entities", ())),
-                main_place=data.get("main_place"),
+                main_place=data.get("main_place"), places=tuple(data.get("places", ())),
                 numbers=tuple(data.get("numbers", ())), facts=tuple((k, int(v)) for k, v in data.get("facts", ())),
                 title_facts=tuple((k, int(v)) for k, v in data.get("title_facts", ())),
                 lead_facts=tuple((k, int(v)) for k, v in data.get("lead_facts", ())),
@@ -96,9 +100,9 @@ def _salient_terms(title_stems: list[str], body_stems: list[str]) -> list[tuple[
     for s in title_stems:
         counts[s] = counts.get(s, 0) + TITLE_BOOST
     for i, s in enumerate(body_stems):
-        counts[s] = counts.get(s, 0) + (LEDE_BOOST if i < LEDE_WORDS else 1.0)
+        counts[s] = counts.get(s, 0) + (LEDE_BOOST if i < LEDE_WORDS else BODY_WEIGHT)
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: first mention breaks ties
-    return [(t, round(w, 2)) for t, w in ranked[:MAX_TERMS] if len(t) > 1]
+    return [(t, round(w, 2)) for t, w in ranked[:MAX_VECTOR] if len(t) > 1]
 
 
 def _entities(gazetteer: Gazetteer | None, spans: list[tuple[int, int, str]], start: int,
@@ -108,6 +112,15 @@ def _entities(gazetteer: Gazetteer | None, spans: list[tuple[int, int, str]], st
         return ()
     ids = dict.fromkeys(entity_id for first, _last, entity_id in spans if start <= first < end)
     return tuple(gazetteer.entities[i] for i in ids)
+
+
+def _places(gazetteer: Gazetteer | None, lead: Sequence[Entity]) -> tuple[str, ...]:
+    """Places of the title and lede that say where something happened (a base, a town, a
+    governorate of the place table, not a country), title first, each as its lineage "zubair>basra"."""
+    if gazetteer is None:
+        return ()
+    return tuple(">".join(gazetteer.lineage(e.id)) for e in lead
+                 if e.kind == "place" and (e.weight >= MAIN_PLACE_WEIGHT or e.id in gazetteer.located))
 
 
 def _main_place(entities: Sequence[Entity]) -> str | None:
@@ -141,12 +154,13 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
                       if v >= 2 and not is_year(v) and i not in in_names})
     values = minhash([w for w in title_words + body_words])
     specific = sorted((e for e in entities if e[1] != "event" and e[2] >= MIN_KEY_WEIGHT), key=lambda e: -e[2])
-    keys = (band_keys(values) + tuple(f"t:{t}" for t, _ in terms)
+    keys = (band_keys(values) + tuple(f"t:{t}" for t, _ in terms[:MAX_TERMS])
             + tuple(f"e:{e[0]}" for e in specific[:MAX_ENTITY_KEYS]))
     return StorySignature(
         keys=keys, terms=tuple(terms), title_terms=tuple(dict.fromkeys(title_stems)),
         entities=entities, title_entities=tuple(e.id for e in in_title),
         lead_entities=tuple(e.id for e in in_lead), main_place=_main_place(in_title + found),
+        places=_places(gazetteer, in_lead),
         numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks, in_names),
         title_facts=casualty_facts(title_toks, in_names),
         lead_facts=casualty_facts(lead_toks, in_names), dates=dates_named(lead_toks)[:20], minhash=values,

@@ -55,6 +55,7 @@ def build(names: dict[str, tuple[str, list[str], list[str]]]) -> list[tuple[str,
     if missing:
         sys.exit(f"no names in places_names.tsv for {missing}")
     ids = {key: (slug(names[key][2][0]) if key in subdivisions else key) for key in names}
+    taken = {n.lower() for _parent, _ar, en in names.values() for n in en}
     rows = []
     for key, (parent, ar, en) in names.items():
         sub = subdivisions.get(key)
@@ -62,7 +63,7 @@ def build(names: dict[str, tuple[str, list[str], list[str]]]) -> list[tuple[str,
             kind = sub.type.lower()
             parent = parent or (sub.parent_code or "")
             official = fold(sub.name)
-            en = en + ([official] if official.lower() not in {n.lower() for n in en} else [])
+            en = en + ([official] if official.lower() not in taken else [])  # ISO's "Gaza" is the city
             iso, country = key, sub.country_code
         else:
             kind = "region" if not parent else "city"

@@ -7,7 +7,7 @@ alerts, so two pollers (or a poll re-run after a crash) never alert twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -153,8 +153,12 @@ def _store_alone(session, item: tuple, policies, archive: _ArchiveSize) -> Store
 
 def _store(session, article, matches, signature, policies, derived: Derived,
            archive: _ArchiveSize) -> StoreOutcome:
+    fetched = utcnow()
+    if signature.published is None:  # an undated page keeps its fetch time as time evidence (issue 17)
+        signature = replace(signature, published=fetched.isoformat())
+        derived = replace(derived, signature_json=signature.to_json())
     values = {**article.__dict__, "published": as_utc(article.published),
-              "signature": derived.signature_json, "fetched": utcnow()}
+              "signature": derived.signature_json, "fetched": fetched}
     row = session.connection().execute(insert_ignore("articles", tuple(values), returning="id"), values).first()
     if row is None:
         return StoreOutcome(created=False)

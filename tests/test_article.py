@@ -401,3 +401,30 @@ def test_boilerplate_kinds_are_dropped_by_structure_and_the_story_stays():
     assert all(sentence in text for sentence in story)
     for furniture in ("عنوان خبر آخر", "تلغرام", "غير مسؤول", "ملفات تعريف الارتباط"):
         assert furniture not in text
+
+
+def test_an_other_stories_tail_ends_the_text_but_a_heading_before_prose_stays():
+    """«أخبار ذات صلة» then teaser cards (a headline, a one-line summary, a newsletter box): not the story."""
+    story = [f"أعلنت الوزارة اليوم أن المرحلة رقم {i} من المشروع بدأت في المحافظات الجنوبية وفق الجدول المعلن."
+             for i in range(5)]
+    teasers = "".join(f"<li><a href='/n/{i}'><img alt='خبر آخر {i}'></a> "
+                      f"<span>ملخص خبر آخر رقم {i} عن موضوع مختلف تماما</span></li>" for i in range(4))
+    tail = (f"<h3>أخبار ذات صلة:</h3><ul>{teasers}</ul>"
+            "<div><h4>النشرة اليومية</h4><p>سجل بريدك لتصلك أهم الأخبار كل صباح</p></div>")
+    text = extract_article(_article_html("".join(f"<p>{s}</p>" for s in story) + tail)).text
+    assert all(sentence in text for sentence in story)
+    assert "ملخص خبر آخر" not in text and "أخبار ذات صلة" not in text and "سجل بريدك" not in text
+
+    long_paragraph = "وأوضح المتحدث أن الخطة تشمل إصلاح الطرق وبناء المدارس وتوسيع شبكات المياه في القرى البعيدة. " * 5
+    inside = ("".join(f"<p>{s}</p>" for s in story[:3]) + "<h3>ذات صلة</h3>"
+              + f"<p>{long_paragraph.strip()}</p><p>{story[3]}</p>")
+    kept = extract_article(_article_html(inside)).text
+    assert long_paragraph.split(". ")[0] in kept and story[3] in kept
+
+
+def test_an_aggregator_pages_suggested_news_are_not_its_text():
+    """Tnews (dev half): «اخبار پیشنهادی:» then a newsletter box and teaser cards of other agencies."""
+    page = Path(__file__).parent / "data" / "new_outlets" / "pages" / "006.html"
+    text = extract_article(page.read_text(encoding="utf-8")).text
+    assert "اشتراک در خبرنامه تی نیوز" not in text and "روحانی امروز به قزاقستان سفر می کند" not in text
+    assert "در ساحل میانکاله بهشهر به گل نشست" in text

@@ -20,10 +20,13 @@ from extractors.grouping import (
     same_story,
     story_signature,
 )
+from extractors.grouping import WEIGHTS, WEIGHTS_UNDATED, weights_for
 from extractors.minhash import BANDS
+from extractors.places import parse_places
 
 ROOT = Path(__file__).resolve().parents[1]
-GAZ = parse_gazetteer((ROOT / "seeds" / "gazetteer.yaml").read_text(encoding="utf-8"), "gazetteer.yaml")
+GAZ = parse_gazetteer((ROOT / "seeds" / "gazetteer.yaml").read_text(encoding="utf-8"), "gazetteer.yaml").with_places(
+    parse_places((ROOT / "seeds" / "places.tsv").read_text(encoding="utf-8"), "places.tsv"))
 T0 = datetime(2024, 1, 28, 15, tzinfo=timezone.utc)
 
 TOWER_AR = ("مقتل 3 جنود أمريكيين بهجوم بطائرة مسيرة على البرج 22 في الأردن",
@@ -147,3 +150,70 @@ def test_frequency_keys_are_the_weighed_keys_of_both_sides_without_band_keys():
     keys = frequency_keys(a, [(1, b)])
     assert "e:tower-22" in keys and not any(k.startswith("b:") for k in keys)
     assert {k for k in b.keys if k.startswith("t:")} <= keys
+
+
+BOMB = ("انفجار عبوة ناسفة على رتل دعم لوجستي للتحالف في {ar}",
+        "انفجرت عبوة ناسفة على طريق سريع في {ar} أثناء مرور رتل ينقل معدات للتحالف الدولي، ولم تسفر عن إصابات "
+        "بحسب مصدر أمني.")
+OTHER_BOMB = ("عبوة تستهدف رتلا لنقل الإمدادات في الناصرية",
+              "استهدفت عبوة ناسفة رتلا تابعا لشركة عراقية تنقل إمدادات للتحالف على الطريق الدولي قرب الناصرية "
+              "في محافظة ذي قار، دون أن تسفر عن خسائر بشرية.")
+
+
+def _bomb(place_ar: str, hours: float = 0, dated: bool = True) -> StorySignature:
+    title, text = (part.format(ar=place_ar) for part in BOMB)
+    return story_signature(title, text, published=T0 + timedelta(hours=hours) if dated else None, gazetteer=GAZ)
+
+
+@pytest.mark.parametrize("dated", [True, False])
+def test_same_kind_of_incident_in_two_provinces_is_two_stories(dated):
+    """Roadside bombs on coalition convoys the same day, one in Basra and one in Nasiriyah: two
+    events, with or without dates; the Basra bomb reported from Zubair (a district of Basra) is closer."""
+    grouper = StoryGrouper(GAZ)
+    basra = grouper.add_signature("basra", _bomb("البصرة", dated=dated))
+    other = story_signature(*OTHER_BOMB, published=T0 + timedelta(hours=3) if dated else None, gazetteer=GAZ)
+    assert grouper.add_signature("nasiriyah", other) != basra
+    assert _bomb("قضاء الزبير").places[0] == "zubair>basra"
+    assert same_story(_bomb("البصرة"), _bomb("قضاء الزبير", 1)) > same_story(_bomb("البصرة"), _bomb("الناصرية", 1))
+
+
+def test_a_templated_report_of_another_place_is_no_verbatim_copy():
+    """Outlets word routine reports alike; shingle overlap alone must not make Basra's bomb and
+    Nasiriyah's one story (the verbatim shortcut yields to a place conflict)."""
+    assert same_story(_bomb("البصرة"), _bomb("الناصرية", 1)) < same_story(_bomb("البصرة"), _bomb("البصرة", 1))
+    assert same_story(_bomb("البصرة"), _bomb("البصرة", 1)) >= 0.95
+
+
+def test_an_undated_article_gives_no_time_evidence():
+    """An undated article is not placed at the latest time seen: it is compared with what shares
+    its keys whenever that was published, under the weights fitted without time."""
+    dated, undated = sig(TOWER_AR), story_signature(*TOWER_EN, gazetteer=GAZ)
+    assert weights_for(dated, undated) is WEIGHTS_UNDATED and weights_for(dated, sig(TOWER_EN)) is WEIGHTS
+    grouper = StoryGrouper(GAZ)
+    first = grouper.add("a", *TOWER_AR, published=T0)
+    for day in range(1, 20):  # a stream that moves on: other news, weeks later
+        grouper.add(f"x{day}", *ASAD_AR, published=T0 + timedelta(days=7 + day))
+    assert grouper.add("b", *TOWER_EN) == first
+
+
+OUTSIDE = [("البنك المركزي يرفع سعر الفائدة الرئيسي نصف نقطة لكبح التضخم",
+            "قرر البنك المركزي رفع سعر الفائدة الرئيسي بمقدار نصف نقطة مئوية في اجتماعه الدوري، في خطوة "
+            "تهدف إلى كبح التضخم الذي بلغ أعلى مستوياته منذ عقدين وتعزيز استقرار العملة المحلية."),
+           ("المركزي يقر زيادة نصف نقطة مئوية على الفائدة لمواجهة التضخم",
+            "أقر البنك المركزي في اجتماعه الدوري زيادة سعر الفائدة الرئيسي نصف نقطة مئوية، مؤكدا أن القرار "
+            "يهدف إلى كبح معدلات التضخم المرتفعة والحفاظ على استقرار سعر صرف العملة المحلية."),
+           ("منتخب الشباب يتأهل إلى نهائي البطولة بعد الفوز بركلات الترجيح",
+            "تأهل منتخب الشباب لكرة القدم إلى المباراة النهائية للبطولة بعد فوزه بركلات الترجيح إثر انتهاء "
+            "الوقت الأصلي والإضافي بالتعادل، ليلاقي حامل اللقب في النهائي.")]
+
+
+@pytest.mark.parametrize("dated", [True, False])
+def test_a_story_the_gazetteer_knows_nothing_of_still_groups_on_its_words(dated):
+    """Users write their own topics: two rewrites of an interest-rate decision join, a football
+    result stays apart, though the gazetteer names nothing in any of them."""
+    grouper = StoryGrouper(GAZ)
+    stories = [grouper.add(str(i), title, text, published=T0 + timedelta(hours=i) if dated else None)
+               for i, (title, text) in enumerate(OUTSIDE)]
+    assert not any(kind != "event" for s in (story_signature(*OUTSIDE[0], gazetteer=GAZ),)
+                   for _e, kind, _w in s.entities)
+    assert stories[0] == stories[1] != stories[2]

@@ -10,6 +10,7 @@ Re-measure with `uv run python bench/grouping.py` (docs/grouping.md has the numb
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from typer.testing import CliRunner
 from extractors.entities import parse_gazetteer
 from extractors.grouping_eval import (
     as_fetched,
+    best_threshold,
     group_by_score,
     group_with,
     load_eval,
@@ -27,16 +29,23 @@ from extractors.grouping_eval import (
     trigram_scorer,
     update_decisions,
 )
+from extractors.places import parse_places
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 EVAL = ROOT / "tests" / "data" / "stories" / "eval.jsonl"
-GAZ = parse_gazetteer((ROOT / "seeds" / "gazetteer.yaml").read_text(encoding="utf-8"), "gazetteer.yaml")
+GAZ = parse_gazetteer((ROOT / "seeds" / "gazetteer.yaml").read_text(encoding="utf-8"), "gazetteer.yaml").with_places(
+    parse_places((ROOT / "seeds" / "places.tsv").read_text(encoding="utf-8"), "places.tsv"))  # as the pipeline loads it
 
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"seed articles are not at {SHARED}")
 # floors: measured value rounded down (docs/grouping.md); raise them when the method improves
-FLOORS = {"dev": (0.93, 0.93), "test": (0.98, 0.95), "holdout": (0.6, 0.75),    # (precision, F1)
+# dev precision 0.93 -> 0.9 and test F1 0.95 -> 0.94 with the refit of issue 17 (place table, undated weights,
+# wide-dev pairs, threshold 0.82 -> 0.68 chosen on dev + real-fit + wide-dev): event/reaction pairs merge,
+# one Arabic-English pair of the test split splits (docs/grouping.md)
+FLOORS = {"dev": (0.9, 0.93), "test": (0.98, 0.94), "holdout": (0.6, 0.75),    # (precision, F1)
           "holdout2": (0.9, 0.9), "holdout3": (0.6, 0.75), "holdout4": (0.9, 0.9)}
+# with every date removed (backfill, `rasid stories` on undated pages): the fitting halves only
+NO_DATES_FLOORS = {"dev": 0.6, "real-fit": 0.62}
 
 
 @pytest.fixture(scope="module")
@@ -114,8 +123,8 @@ def test_stories_command_names_a_bad_line(tmp_path):
 # ---- real copies: excerpts of 120 published pages from 108 sites (tests/data/stories/REAL_SOURCES.md) ----
 REAL = ROOT / "tests" / "data" / "stories" / "real.jsonl"
 # measured (bench/grouping_real.py), rounded down; this set is never fitted on
-REAL_FLOORS = {"as_fetched": (0.95, 0.92), "dated_only": (0.95, 0.95),  # (precision, F1)
-               "real_test": (0.95, 0.89)}  # the half never fitted on (weights: dev + real-fit pairs)
+REAL_FLOORS = {"as_fetched": (0.96, 0.97), "dated_only": (0.95, 0.95),  # (precision, F1)
+               "real_test": (0.98, 0.95)}  # the half never fitted on (weights: dev + real-fit pairs)
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +162,39 @@ def test_real_attacks_on_one_base_stay_apart(real):
     assert len({d.story for d in ds}) >= 8
     for story_id in set(predicted):
         assert len({d.story for d, p in zip(ds, predicted) if p == story_id}) == 1
+
+
+def _undated(ds):
+    return stream_order([replace(d, published=None) for d in ds])
+
+
+@pytest.mark.parametrize("name", ["dev", "real-fit"])
+def test_with_no_dates_the_fitting_halves_keep_their_floor_and_beat_tfidf(docs, name):
+    """No time evidence at all: rasid still groups on the words, places and figures, and does
+    better than TF-IDF cosine at the threshold that suits TF-IDF best on the same half."""
+    source = docs if name == "dev" else load_eval(REAL, None)
+    ds = _undated([d for d in source if d.split == name])
+    truth = [d.story for d in ds]
+    ours = pair_scores(truth, group_with(ds, GAZ)).f1
+    score = tfidf_scorer(ds)
+    _t, anchor = best_threshold(ds, lambda t: group_by_score(ds, score, t), [0.05 * k for k in range(1, 15)])
+    assert ours >= NO_DATES_FLOORS[name] and ours > anchor.f1, (ours, anchor)
+
+
+# ---- the wide sets (bench/story_sets.py): floors on the wide-dev half only; wide-test stays frozen ----
+WIDE_DEV_FLOORS = {"as_fetched": (0.9, 0.9), "no_dates": (0.65, 0.6)}  # (precision, F1), measured, rounded down
+
+
+@pytest.mark.parametrize("mode", ["as_fetched", "no_dates"])
+def test_wide_dev_floors(mode):
+    """Stories on many subjects (other conflicts, politics, economy, sport), as fetched and undated."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from story_sets import load_wide
+
+    docs = load_wide("wide-dev")
+    ds = stream_order(as_fetched(docs)) if mode == "as_fetched" else _undated(docs)
+    scores = pair_scores([d.story for d in ds], group_with(ds, GAZ))
+    precision, f1 = WIDE_DEV_FLOORS[mode]
+    assert scores.precision >= precision and scores.f1 >= f1, scores

@@ -1,61 +1,103 @@
-"""Stance quality on real labelled sentences, pinned on the half the rules were written against.
+"""Stance quality on real labelled sentences, pinned on the halves the rules and the model were
+written and fitted against.
 
-The floors are on "stance-fit" only: the frozen "stance-test" half is measured and printed by
-`uv run python bench/stance_eval.py` (docs/stance.md holds its figures), never pinned here, so no
-rule is ever chosen to keep a test of it green.
+The floors are on "stance-fit" and "stance-fit2" only: the frozen "stance-test" and "stance-test2"
+halves are measured and printed by `uv run python bench/stance_eval.py` (docs/stance.md holds
+their figures), never pinned here, so no rule or weight is ever chosen to keep a test of them green.
+The shipped model was trained on the fit halves, so its figures there are memory, not skill: the
+test that it earns its place cross-validates it by story on those halves instead.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from extractors.stance import sentence_stance
-from extractors.stance_eval import FIT, TEST, evaluate, keyword_stance, load_sentences, same_speaker, scores
+from extractors.stance_eval import (FIT, FIT2, FIT_HALVES, TEST, TEST2, evaluate, keyword_stance, load_sentences,
+                                    same_speaker, scores)
+from extractors.stance_model import WEIGHTS, cross_validate, sentence_features
 from flows.pipeline.watch import load_gazetteer
 from flows.settings import SEEDS_DIR
 
-DATA = Path(__file__).parent / "data" / "stance" / "sentences.jsonl"
+DATA = Path(__file__).parent / "data" / "stance"
+SETS = {"sentences.jsonl": (FIT, TEST), "sentences2.jsonl": (FIT2, TEST2)}
 GAZETTEER = load_gazetteer(SEEDS_DIR / "gazetteer.yaml")
 
-# (precision, recall) per stance on the fit half, both languages together; a change may raise them.
-FIT_FLOORS = {"claim": (0.95, 0.85), "confirmation": (0.70, 0.88), "denial": (0.98, 0.80), "report": (0.82, 0.86)}
-FIT_ACCURACY = {"all": 0.86, "ar": 0.82, "en": 0.89}
+# (precision, recall) per stance on each fit half, both languages together; a change may raise them.
+FIT_FLOORS = {"claim": (0.95, 0.95), "confirmation": (0.95, 0.95), "denial": (0.95, 0.95), "report": (0.95, 0.95)}
+
+
+def _rows(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line]
 
 
 @pytest.fixture(scope="module")
 def fit_results():
-    items = [i for i in load_sentences(DATA.read_text(encoding="utf-8")) if i.split == FIT]
-    rasid = evaluate(items, lambda text: sentence_stance(text, gazetteer=GAZETTEER))
-    anchor = evaluate(items, keyword_stance)
-    print({"rasid": {k: rasid[k] for k in ("all", "ar", "en")}, "anchor": anchor["all"]})
-    return rasid, anchor
+    items = [i for name in SETS for i in load_sentences((DATA / name).read_text(encoding="utf-8"))
+             if i.split in FIT_HALVES]
+    out = {}
+    for half in FIT_HALVES:
+        part = [i for i in items if i.split == half]
+        out[half] = (evaluate(part, lambda text: sentence_stance(text, gazetteer=GAZETTEER)),
+                     evaluate(part, keyword_stance))
+    return out
 
 
-def test_the_set_is_split_by_page_and_labelled_with_every_stance():
-    items = load_sentences(DATA.read_text(encoding="utf-8"))
-    assert len(items) >= 400 and {i.split for i in items} == {FIT, TEST}
+@pytest.mark.parametrize("name", SETS)
+def test_each_set_is_split_in_two_and_labelled_with_every_stance(name):
+    items = load_sentences((DATA / name).read_text(encoding="utf-8"))
+    assert len(items) >= 400 and {i.split for i in items} == set(SETS[name])
     assert {i.lang for i in items} == {"ar", "en"} and {i.stance for i in items} == {
         "claim", "confirmation", "denial", "report"}
     assert all(i.by for i in items if i.stance != "report")
 
 
-def test_precision_and_recall_per_stance_hold_their_floors_on_the_fit_half(fit_results):
-    rasid, _ = fit_results
+def test_the_second_set_keeps_each_story_and_each_page_on_one_side():
+    rows = _rows("sentences2.jsonl")
+    for key in ("event", "source_url"):
+        sides: dict[str, set[str]] = {}
+        for row in rows:
+            sides.setdefault(row[key], set()).add(row["split"])
+        assert all(len(halves) == 1 for halves in sides.values()), key
+    first = {row["source_url"] for row in _rows("sentences.jsonl")}
+    assert not first & {row["source_url"] for row in rows}
+
+
+def test_the_model_was_fitted_on_the_fit_halves_only():
+    shipped = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    assert shipped["trained_on"] == list(FIT_HALVES)
+    assert shipped["sentences"] == sum(1 for name in SETS for row in _rows(name) if row["split"] in FIT_HALVES)
+
+
+@pytest.mark.parametrize("half", FIT_HALVES)
+def test_precision_and_recall_per_stance_hold_their_floors_on_the_fit_halves(fit_results, half):
+    rasid, anchor = fit_results[half]
     for stance, (precision, recall) in FIT_FLOORS.items():
         assert rasid["all"][stance]["precision"] >= precision, (stance, rasid["all"][stance])
         assert rasid["all"][stance]["recall"] >= recall, (stance, rasid["all"][stance])
-    for part, accuracy in FIT_ACCURACY.items():
-        assert rasid[part]["accuracy"] >= accuracy, (part, rasid[part]["accuracy"])
+    assert rasid["all"]["accuracy"] >= anchor["all"]["accuracy"] + 0.5
 
 
-def test_speakers_and_roles_beat_cue_words_alone(fit_results):
-    """The anchor finds "denied" and "claimed" but not who speaks: it cannot tell an army's own
-    operation from its confirmation of another's, nor see "did not confirm"."""
-    rasid, anchor = fit_results
-    assert rasid["all"]["accuracy"] >= anchor["all"]["accuracy"] + 0.3
-    assert rasid["speaker_agreement"] >= 0.85
+def test_the_model_beats_the_rules_on_stories_it_was_not_trained_on():
+    """Five folds of whole stories of the fit halves: trained on four, read on the fifth. On the
+    second set (which no rule was written against) the rules alone read 0.69, rules and model 0.77."""
+    rows = [row for name in SETS for row in _rows(name) if row["split"] in FIT_HALVES]
+    computed = [sentence_features(row["text"], GAZETTEER) for row in rows]
+    result = cross_validate(rows, [rule for rule, _ in computed], [names for _, names in computed])
+    fresh = result[FIT2]
+    assert fresh["rules_and_model_cv"]["accuracy"] >= fresh["rules"]["accuracy"] + 0.05
+    assert fresh["rules_and_model_cv"]["accuracy"] >= 0.75
+    assert result[FIT]["rules_and_model_cv"]["accuracy"] >= result[FIT]["rules"]["accuracy"]
+
+
+def test_speakers_are_found_for_most_stances(fit_results):
+    """The anchor finds "denied" and "claimed" but not who speaks."""
+    for half in FIT_HALVES:
+        rasid, _ = fit_results[half]
+        assert rasid["speaker_agreement"] >= 0.78, (half, rasid["speaker_agreement"])
 
 
 def test_scores_count_precision_and_recall_per_stance():

@@ -123,12 +123,12 @@ def serve(config: Optional[Path] = ConfigOption,
           port: int = typer.Option(4200, help="Port of the local Prefect server (UI and API) started when "
                                    "PREFECT_API_URL is not set."),
           interval_seconds: Optional[int] = typer.Option(
-              None, min=5, help="Poll every group and run the relay at this interval instead of each outlet's "
-              "poll_minutes (for trying a set-up out)."),
+              None, min=5, help="Poll every outlet at this interval instead of each outlet's "
+              "poll_minutes and adaptive interval (for trying a set-up out)."),
           web_port: Optional[int] = typer.Option(None, "--web-port", min=1, max=65535, help="Port of the findings "
                                                  "page (default: setting web.port, 4280; web.with_serve=false: none)."),
           ) -> None:
-    """Run the polls (per group of outlets sharing an interval), the alert relay and the digest on schedules.
+    """Run the polls (per group of outlets sharing an interval), the alert relay (when a retry is due) and the digest on schedules.
 
     Without PREFECT_API_URL it starts a local Prefect server on 127.0.0.1:PORT, whose UI is the dashboard of runs
     (Prefect's temporary server has no scheduler), and stops it on exit. It also serves the findings page of
@@ -140,7 +140,10 @@ def serve(config: Optional[Path] = ConfigOption,
     prefect_env.apply()
     with user_errors():
         settings = settings_from(config)
-        for minutes, ids in interval_groups(settings).items():
+        groups = interval_groups(settings)
+        if interval_seconds:  # a try-out: one schedule for every outlet (flows/ops/serve.py)
+            groups = {0: [outlet_id for ids in groups.values() for outlet_id in ids]}
+        for minutes, ids in groups.items():
             every = f"{interval_seconds} s" if interval_seconds else f"{minutes} min"
             console.print(f"poll every {every}: {', '.join(ids)}")
         with _prefect_api(settings, port) as api_url, _findings_page(settings, web_port):
@@ -178,7 +181,7 @@ def _prefect_api(settings, port: int) -> Iterator[str]:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     log_file = settings.state_dir / "prefect-server.log"
     console.print(f"starting a local Prefect server (log: {log_file})…")
-    with LocalServer(port, log_file=log_file) as server:
+    with LocalServer(port, log_file=log_file, lean=True) as server:
         console.print(f"dashboard: {server.ui_url}  (other commands: PREFECT_API_URL={server.api_url})")
         yield server.api_url
 

@@ -50,8 +50,10 @@ class LocalServer:
     """`prefect server start` in a child process; `api_url` once `start()` returned."""
 
     def __init__(self, port: int, *, home: Path | None = None, log_file: Path | None = None,
-                 env: dict[str, str] | None = None) -> None:
-        self.port, self.home, self.log_file = port, home, log_file
+                 env: dict[str, str] | None = None, lean: bool = False) -> None:
+        """`lean`: rasid serve's server, without the services and queue polling it does not need
+        (flows/ops/lean_server.py); team set-ups and the deployment tests use the stock server."""
+        self.port, self.home, self.log_file, self.lean = port, home, log_file, lean
         self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
 
@@ -73,7 +75,7 @@ class LocalServer:
         if not port_is_free(self.port):
             raise ConfigError(f"port {self.port} is in use: choose another with --port, or set PREFECT_API_URL "
                               "to the Prefect server already running there", source="serve")
-        env = {**os.environ, **QUIET_ENV, **self.extra_env, **self.address_env()}
+        env = {**self._lean_defaults(), **os.environ, **QUIET_ENV, **self.extra_env, **self.address_env()}
         env.pop("PREFECT_API_URL", None)  # the server is not a client of anything
         if self.home:
             env["PREFECT_HOME"] = str(self.home)
@@ -81,11 +83,20 @@ class LocalServer:
         self._out = out
         # its own session: a Ctrl-C in the terminal reaches rasid, which pauses its schedules
         # against this server before stopping it
-        self.process = subprocess.Popen([prefect_executable(), "server", "start", "--host", "127.0.0.1",
-                                         "--port", str(self.port)], env=env, stdout=out, stderr=subprocess.STDOUT,
+        command = [sys.executable, "-m", "flows.ops.lean_server"] if self.lean else [prefect_executable(), "server",
+                                                                                      "start"]
+        self.process = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(self.port)], env=env, stdout=out, stderr=subprocess.STDOUT,
                                         start_new_session=True, preexec_fn=_die_with_parent)
         self._wait_healthy(timeout_s)
         return self
+
+    def _lean_defaults(self) -> dict[str, str]:
+        """Services turned off for a lean server; below the environment, so a user's own setting wins."""
+        if not self.lean:
+            return {}
+        from flows.ops.lean_server import SERVICES_OFF
+
+        return dict(SERVICES_OFF)
 
     def _wait_healthy(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
