@@ -359,3 +359,52 @@ def test_poll_steps_back_from_the_lowest_id_to_fill_a_gap(tmp_path, sink, prefec
     assert any(request.endswith(f"/t.me/s/{chan}?before=9") for request in server.requests)
     articles, _ = _rows(settings)
     assert sorted(int(a.url.rsplit("/", 1)[1]) for a in articles) == [1, 2, 3, 5, 7, 9, 10, 11]
+
+
+def test_telegram_me_serves_the_preview_when_t_me_cannot_be_reached(tmp_path, sink, prefect_harness):
+    """A local stand-in for both hosts: every connection for t.me is dropped unanswered (as when the
+    name does not resolve or the address is blocked), telegram.me answers the same preview."""
+    import socket
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = _channel_page("qanat_test", [(2, _text(CLAIM), "")]).encode("utf-8")
+    asked: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - stdlib name
+            asked.append(self.path)
+            if self.path.startswith("/t.me/"):
+                self.connection.shutdown(socket.SHUT_RDWR)  # no answer at all
+                return
+            if self.path != "/telegram.me/s/qanat_test":
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        from flows.replay.demo import demo_settings
+
+        class _Base:  # demo_settings reads the replay server's base URL only
+            base_url = f"http://127.0.0.1:{server.server_address[1]}"
+
+        settings = demo_settings(tmp_path / "state", _Base(), sink).model_copy(
+            update={"outlets_file": _outlets_file(tmp_path, ["qanat_test"])})
+        summary = _poll(settings)
+    finally:
+        server.shutdown()
+        server.server_close()
+    report = summary.outlets[0]
+    assert report.stored == 1 and report.diagnosis == "ok", report.errors
+    assert asked[0].startswith("/t.me/") and asked[-1] == "/telegram.me/s/qanat_test", asked
+    articles, _ = _rows(settings)
+    assert [a.url for a in articles] == ["https://t.me/qanat_test/2"]  # the post's address stays t.me's
