@@ -18,6 +18,11 @@ from flows.ops import prefect_env
 _STANCE_WORDS = {"claim": "claimed", "confirmation": "confirmed", "denial": "denied"}
 
 
+def _outlets(names: list[str]) -> str:
+    """"1 outlets" reads wrong; the count helps only when there are several."""
+    return names[0] if len(names) == 1 else f"{len(names)} outlets: {'، '.join(names)}"
+
+
 def _provenance(voices: list[dict]) -> str:
     """«claimed by X (outlet, 02:41) · denied by Y (outlet, 11:47)», times in each outlet's own offset."""
     return " · ".join(f"{_STANCE_WORDS.get(v['stance'], v['stance'])} by {v['by']} ({v['outlet']}, {v['at'][11:16]})"
@@ -65,8 +70,7 @@ def _print_demo(report: dict) -> None:
             console.print(Panel(body, title=f"{alert['kind']} · {alert['topic']}", title_align="right"))
         for copy in wave["attached"]:
             console.print(f"[dim]no alert[/] · {copy['outlet']}: «{copy['title']}» joins the story "
-                          f"«{copy['story']}» — also reported by {len(copy['reported_by'])} outlets: "
-                          f"{'، '.join(copy['reported_by'])}")
+                          f"«{copy['story']}» — carried so far by {_outlets(copy['reported_by'])}")
         for error in wave["errors"]:
             err_console.print(f"[yellow]warning[/]: {error}")
     if report["workers"] > 1:
