@@ -12,8 +12,8 @@ from storage.repo import as_utc
 
 HEALTH_NAMES = {"ok": "سليم", "stale": "متأخر", "failing": "يتعثر", "dark": "منقطع", "never polled": "لم يُستطلع بعد"}
 
-POLL_REASONS = {"fixed": "فاصل ثابت (adaptive: false)", "quiet": "لا جديد منذ 7 أيام: الحد الأقصى",
-                "ceiling": "ينشر ببطء: الحد الأقصى", "floor": "ينشر كثيراً: الحد الأدنى", "pace": "بحسب وتيرة النشر"}
+POLL_REASONS = {"fixed": "فاصل ثابت", "quiet": "هادئ منذ 7 أيام", "ceiling": "ينشر ببطء",
+                "floor": "ينشر كثيراً", "pace": "بحسب وتيرة النشر"}
 
 
 def outlets_page(session: Session, site: Site, now: datetime) -> dict:
