@@ -13,8 +13,8 @@ from the items found so far, as the poll flow does from its archive.
 
 For each policy and feed: requests per outlet per day (polls; for a feed, most are conditional
 GETs answered 304), and the mean and 95th percentile (nearest rank) of the delay from an item's
-publication to the first poll that can see it, over 24 starting phases a tick apart. Policies: the ceiling before issue 20 (360 min,
-and the next poll counted from the poll's end with no slack: polled every other tick), ceilings
+publication to the first poll that can see it, over 24 starting phases a tick apart. Policies:
+the ceiling before issue 20 (360 min, and the next poll counted from the poll's end with no slack: polled every other tick), ceilings
 of 60 and 15 min (the new default with a feed), and a fixed 15 min. One JSON object, or a table.
 """
 

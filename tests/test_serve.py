@@ -64,7 +64,7 @@ def test_serve_runs_scheduled_polls_and_stops_cleanly_on_sigterm(tmp_path, repla
         def done():
             assert proc.poll() is None, _tail(log)
             return (expected <= _stored_urls(settings) and len(sink.deliveries) >= len(alerted)
-                    and len(_completed_runs(settings)) >= 2)  # both interval groups' polls finished
+                    and len(_completed_runs(settings)) >= 1)  # the try-out's one poll of every outlet finished
 
         # the first runs start right away (schedules are anchored at start), the next in 10 minutes
         wait_until(done, timeout_s=420, failure=f"no scheduled poll stored wave 1\n{_tail(log)}")

@@ -128,7 +128,8 @@ def serve(config: Optional[Path] = ConfigOption,
           web_port: Optional[int] = typer.Option(None, "--web-port", min=1, max=65535, help="Port of the findings "
                                                  "page (default: setting web.port, 4280; web.with_serve=false: none)."),
           ) -> None:
-    """Run the polls (per group of outlets sharing an interval), the alert relay (when a retry is due) and the digest on schedules.
+    """Run the polls (per group of outlets sharing an interval), the alert relay (when a retry is due) and the
+    digest on schedules.
 
     Without PREFECT_API_URL it starts a local Prefect server on 127.0.0.1:PORT, whose UI is the dashboard of runs
     (Prefect's temporary server has no scheduler), and stops it on exit. It also serves the findings page of

@@ -5,8 +5,9 @@
 - per host: at most `per_host_concurrency` requests at once and `per_host_delay_s` (or the
   site's robots.txt Crawl-delay, up to 30 s) between request starts; robots.txt obeyed;
 - per request: a total deadline (`timeout_s`, so a server dripping a byte a second is cut
-  off), one budget per URL with its retries (`url_budget`, see fetch_budget), a body budget enforced while streaming and decompressing (see fetch_body), a cap
-  on redirects, and the address guard under the socket (see fetch_guard);
+  off), one time budget per URL with its retries (`url_budget`, see fetch_budget), a body
+  budget enforced while streaming and decompressing (see fetch_body), a cap on redirects,
+  and the address guard under the socket (see fetch_guard);
 - transient failures (timeouts, connection errors, 429, 5xx, truncated bodies) are retried
   with exponential backoff, honouring Retry-After up to `max_retry_after_s`; permanent ones
   (404, 410, robots.txt, refused address, too large) are not.

@@ -10,7 +10,9 @@ both measured with bench/serve_costs.py (docs/operations.md):
   and events (the dashboard), triggers (the zombie automation) and the events vacuum;
 - the server's in-process task queue (docket over an in-memory Redis written in Python) checks
   for work every 250 ms. Perpetual services and background tasks still run, up to `CHECK`
-  later: their own intervals are seconds to minutes.
+  later: their own intervals are seconds to minutes. CHECK is 1 s, not more (see it): with 5 s
+  (and, apart, with the scheduler's recent-deployments loop at 30 s) serve's first polls were
+  still not scheduled five minutes after start (bench/serve_costs.py, 2026-12-06).
 
 Run as `python -m flows.ops.lean_server [prefect server start options]`; a user's own
 PREFECT_SERVER_SERVICES_* variables win (flows/ops/local_prefect.py).
@@ -21,7 +23,10 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 
-CHECK = timedelta(seconds=2)
+# The scheduler's check for newly made deployments (serve makes its own at start) runs every 5 s and
+# looks back 6 s; a task may start up to CHECK late, so 5 s + CHECK must stay within those 6 s, or a
+# new deployment can fall between two checks and serve's schedules never start.
+CHECK = timedelta(seconds=1)
 
 SERVICES_OFF = {
     "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false",

@@ -85,7 +85,8 @@ class LocalServer:
         # against this server before stopping it
         command = [sys.executable, "-m", "flows.ops.lean_server"] if self.lean else [prefect_executable(), "server",
                                                                                       "start"]
-        self.process = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(self.port)], env=env, stdout=out, stderr=subprocess.STDOUT,
+        self.process = subprocess.Popen([*command, "--host", "127.0.0.1", "--port", str(self.port)], env=env,
+                                        stdout=out, stderr=subprocess.STDOUT,
                                         start_new_session=True, preexec_fn=_die_with_parent)
         self._wait_healthy(timeout_s)
         return self

@@ -59,7 +59,8 @@ def deployments(settings: Settings, config_file: str | None, interval_seconds: i
             parameters={**params, "outlet_ids": ids, "only_due": False}, tags=["rasid", "poll"],
             concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW))]
     else:
-        built = [poll_scheduled.to_deployment(name=f"poll-every-{minutes}m", schedules=every(timedelta(minutes=minutes)),
+        built = [poll_scheduled.to_deployment(name=f"poll-every-{minutes}m",
+                                              schedules=every(timedelta(minutes=minutes)),
                                               parameters={**params, "outlet_ids": ids}, tags=["rasid", "poll"])
                  for minutes, ids in interval_groups(settings).items()]
     built.append(relay_scheduled.to_deployment(name=RELAY, schedules=[], parameters=params, tags=["rasid", "relay"]))
