@@ -26,8 +26,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from extractors.agency import detect_agency
-from extractors.article_meta import (author_name, clean, first_attr, headline_element, meta_content,
-                                     metadata_titles, strip_site_name)
+from extractors.article_meta import (author_name, clean, first_attr, headline_element, host_names, is_site_name,
+                                     meta_content, metadata_titles, strip_site_name)
 from extractors.article_text import main_text
 from extractors.dates_page import in_offset, jsonld_objects, resolve_published
 from extractors.errors import PermanentError
@@ -83,8 +83,9 @@ def extract_article(html: str, url: str | None = None, *, feed_date: datetime | 
         return _empty(url, feed_date, offset)
     jsonld = jsonld_objects(tree)
     site_name = meta_content(tree, "og:site_name", "application-name") or _jsonld_publisher(jsonld)
-    titles = metadata_titles(tree, jsonld)
-    h1 = headline_element(tree, titles)
+    host = host_names(url)
+    titles = [t for t in metadata_titles(tree, jsonld) if not is_site_name(t, site_name, host)]
+    h1 = headline_element(tree, titles + _without_site_names(titles, site_name, host))
     title = clean(h1.text_content()) if h1 is not None else None
     budget = min(max_chars, int(_TRAFILATURA_CHARS_PER_S * time_limit_s))
     body_page = trim(page, budget)
@@ -92,7 +93,7 @@ def extract_article(html: str, url: str | None = None, *, feed_date: datetime | 
                           tree_is_page=len(body_page) == len(page))
     text = drop_site_lines(full_text, site_lines)
     if not title:
-        title = strip_site_name(titles[0], site_name) if titles else None
+        title = strip_site_name(titles[0], site_name, host) if titles else None
     lang = detect_language(f"{title or ''}\n{text}", hint=tree.get("lang") or meta_content(tree, "dc.language"))
     canonical = first_attr(tree, "//link[@rel='canonical']", "href") or meta_content(tree, "og:url")
     published = resolve_published(tree, url=url, title_element=h1, feed_date=feed_date,
@@ -106,6 +107,13 @@ def extract_article(html: str, url: str | None = None, *, feed_date: datetime | 
         image=meta_content(tree, "og:image", "twitter:image", "twitter:image:src"),
         agency=detect_agency(full_text, author=author), date_evidence=published.evidence,
         line_keys=line_keys(full_text))
+
+
+def _without_site_names(titles: list[str], site_name: str | None, host: frozenset[str]) -> list[str]:
+    """The titles with a site-name part dropped, where one was: a table-layout page shows only
+    the headline part, and must still be matched against the metadata."""
+    stripped = (strip_site_name(t, site_name, host) for t in titles)
+    return [s for s, t in zip(stripped, titles) if s != t]
 
 
 def prepare_html(html: str, max_chars: int) -> str:

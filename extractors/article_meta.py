@@ -11,6 +11,7 @@ import re
 from difflib import SequenceMatcher
 from itertools import islice
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
@@ -22,6 +23,10 @@ _COMPARED_CHARS = 400
 _MIN_SHOWN_TITLE = 12
 _NOT_A_HEADLINE = {"a", "title", "option", "script", "style", "textarea", "button", "label"}
 _MAX_HEADINGS = 40  # per tag; a page with more headings is a listing, not an article
+_HEADLINE_LABEL = re.compile(r"headline|title", re.I)
+_MAX_LABELLED_HEADLINE = 300
+_CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
+_NOT_A_NAME_LABEL = {"www", "com", "net", "org", "gov", "edu"}
 
 
 def clean(text: str | None) -> str:
@@ -56,7 +61,9 @@ def headline_element(tree: lxml_html.HtmlElement, meta_titles: list[str]) -> Any
     """
     h1s = _headings(tree, "h1")
     if not meta_titles:
-        return h1s[0][0] if len(h1s) == 1 else None
+        if h1s:
+            return h1s[0][0] if len(h1s) == 1 else None
+        return _labelled_headline(tree)
     h1 = _best_agreeing(h1s, meta_titles, _MIN_AGREEMENT)
     if h1 is not None:  # not `or`: an lxml element without children is falsy
         return h1
@@ -82,6 +89,29 @@ def _displayed_title(tree: lxml_html.HtmlElement, meta_titles: list[str]) -> Any
         text = clean(el.text_content())
         if _MIN_SHOWN_TITLE <= len(text) <= _COMPARED_CHARS and any(
                 (text in title or title in text) and _agreement(text, title) >= _MIN_H2_AGREEMENT for title in wanted):
+            return el
+    return None
+
+
+def _labelled_headline(tree: lxml_html.HtmlElement) -> Any | None:
+    """The first element whose id or class names it a title, when the page has no other clue.
+
+    Old ASP.NET templates title the page with the site's name only and show the headline in
+    a `<span id="…lblTitle">`. Teaser titles in lists are links (or hold one), so an
+    element inside or around a link, or in the page's header/nav/footer, is not taken.
+    """
+    body = tree.find("body")
+    if body is None:
+        return None
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in _NOT_A_HEADLINE:
+            continue
+        if not _HEADLINE_LABEL.search(f"{el.get('id') or ''} {el.get('class') or ''}"):
+            continue
+        text = clean(el.text_content())
+        if not _MIN_SHOWN_TITLE <= len(text) <= _MAX_LABELLED_HEADLINE or next(el.iter("a"), None) is not None:
+            continue
+        if not any(a.tag == "a" or a.tag in _CHROME_TAGS for a in el.iterancestors()):
             return el
     return None
 
@@ -114,15 +144,40 @@ def _agreement(a: str, b: str) -> float:
     return match.size / max(len(a), len(b))
 
 
-def strip_site_name(title: str, site_name: str | None) -> str:
-    """Drop a leading or trailing site-name part from a metadata title («… - اليوم السابع»)."""
+def host_names(url: str | None) -> frozenset[str]:
+    """The labels of the page's host as a site name folds to («daily-news.com» → «dailynews»).
+
+    A page without og:site_name still names itself in its title («daily news : …», or
+    only «Daily News»): a title part that folds to a host label is the site's name.
+    """
+    host = urlsplit(url or "").hostname or ""
+    labels = host.split(".")[:-1]  # the last label is the top-level domain
+    return frozenset(_fold_name(label) for label in labels if len(label) >= 3 and label not in _NOT_A_NAME_LABEL)
+
+
+def _fold_name(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def is_site_name(title: str, site_name: str | None, host: frozenset[str] = frozenset()) -> bool:
+    """The whole title is the site's name (a template that titles every page with it)."""
+    folded = _fold_name(title)
+    return bool(folded) and (folded in host or (site_name is not None and folded == _fold_name(site_name)))
+
+
+def strip_site_name(title: str, site_name: str | None, host: frozenset[str] = frozenset()) -> str:
+    """Drop a leading or trailing site-name part from a metadata title («… - اليوم السابع»).
+
+    `host`: the page's host labels (`host_names`); a part folding to one of them is a site name too.
+    """
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
     names = {clean(site_name).lower()} if site_name else set()
     for index in (-1, 0):
         part = parts[index].strip().lower()
-        if part and any(part == n or (len(part) >= 4 and (part in n or n in part)) for n in names):
+        if part and (any(part == n or (len(part) >= 4 and (part in n or n in part)) for n in names)
+                     or _fold_name(part) in host):
             rest = parts[:-1] if index == -1 else parts[1:]
             return _rejoin(title, rest)
     return title

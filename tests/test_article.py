@@ -388,6 +388,34 @@ def test_table_layout_page_without_heading_tags_gives_its_headline_and_visible_d
     assert (article.date_source, article.published.isoformat()) == ("byline", "2023-08-03T10:15:00+03:00")
 
 
+def test_a_title_that_is_only_the_site_name_is_not_the_headline():
+    """An ASP.NET template titling every page «Daily Herald»: the headline is a labelled span, the stamp under it."""
+    headline = "وزير الخارجية يلتقي نظيره الأردني في عمان"
+    body = "التقى وزير الخارجية اليوم نظيره الأردني في العاصمة عمان وبحث معه العلاقات الثنائية وسبل تطويرها. " * 6
+    menu = "".join(f"<a href='/s{i}'><div class='menuTitle'>قسم الأخبار رقم {i}</div></a>" for i in range(3))
+    html = (f"<html><head><title> Daily Herald </title></head><body><table><tr><td>{menu}</td>"
+            f"<td><span id='ctl00_lblTitle'>{headline}</span><br><span id='ctl00_lblDateTime'>Sat, 29 Dec 2007 17:50:54"
+            f"</span><p>{body}</p></td></tr></table></body></html>")
+    article = extract_article(html, "http://www.dailyherald.example/detail.aspx?id=1", utc_offset_hours=3)
+    assert article.title == headline
+    assert (article.date_source, article.published.isoformat()) == ("byline", "2007-12-29T17:50:54+03:00")
+    # a page of the same site whose title names the story keeps using it
+    titled = html.replace(" Daily Herald ", f"Daily Herald : {headline}").replace("ctl00_lblTitle", "x")
+    assert extract_article(titled, "http://www.dailyherald.example/detail.aspx?id=1").title == headline
+
+
+def test_a_site_named_title_part_still_finds_the_headline_shown_alone():
+    """«site : headline» in <title>, the headline alone in a bold cell, the print day above it."""
+    headline = "Roads of the south"
+    body = "The ministry said on Saturday that the new survey of the southern roads was complete and published. " * 6
+    html = ("<html><head><title>daily herald tribune : " + headline + "</title></head><body><table><tr><td>"
+            "<font>Print Date : Saturday, January 12, 2008</font></td></tr></table>"
+            f"<p class='Title_Big'><b><b>{headline}</b></b><br></p><p>{body}</p></body></html>")
+    article = extract_article(html, "http://www.dailyheraldtribune.example/index_View.asp?code=1")
+    assert article.title == headline
+    assert article.published_local.date().isoformat() == "2008-01-12"
+
+
 def test_boilerplate_kinds_are_dropped_by_structure_and_the_story_stays():
     story = [f"قال المسؤول في تصريح اليوم إن الجولة رقم {i} من المحادثات انتهت دون اتفاق على البنود المطروحة."
              for i in range(6)]
