@@ -1,7 +1,7 @@
 """The relay and digest flows and their tasks, apart from the poll's module.
 
 Under `rasid serve` and on Prefect workers every scheduled run is a new subprocess that
-imports its flow's module; the relay runs every minute. Kept here, a relay or digest run
+imports its flow's module (the relay: under serve when a retry is due, on workers every 5 minutes). Kept here, a relay or digest run
 imports Prefect and the outbox but not the extraction pipeline (trafilatura, the fetcher,
 the worker pool): a relay run costs ~2.0 s of CPU instead of ~2.2 s (docs/operations.md).
 """
