@@ -33,7 +33,8 @@ from extractors.stance_eval import FIT_HALVES, TEST_HALVES, evaluate, keyword_st
 from extractors.stance_speakers import Sentence  # noqa: E402
 from extractors.story_text import tokens  # noqa: E402
 
-DATA = [ROOT / "tests" / "data" / "stance" / name for name in ("sentences.jsonl", "sentences2.jsonl")]
+DATA = [ROOT / "tests" / "data" / "stance" / name for name in ("sentences.jsonl", "sentences2.jsonl",
+                                                             "sentences3.jsonl")]
 GAZETTEER = ROOT / "seeds" / "gazetteer.yaml"
 
 
