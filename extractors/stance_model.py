@@ -5,8 +5,10 @@ they are transparent but brittle on phrasings nobody wrote a rule for — a fact
 named alone ("Musab said the attack was directed at officials"), a passive operation in a group's
 statement («تم إسقاط الطائرة»), a denial with no denial verb. This module turns one sentence into
 features — the rules' verdict and cue, every frame's kind, verdict and speaker role, the word
-classes present, the speaker's words, and the words and word pairs of the sentence — and scores
-the four stances with weights learned on the fit halves of the evaluation sets only
+classes present, how the sentence attributes (the verb, where the speaker stands, negation in what
+is said, a passive, quotes, "we"), the speaker's words, and the words and word pairs of the
+sentence, kept only when met in several stories — and scores the four stances with weights
+learned on the fit halves of the evaluation sets only
 (`stance_weights.json`, written by bench/stance_train.py). Cheap at run time: a few dozen
 dictionary look-ups per sentence.
 """
