@@ -1,9 +1,10 @@
 """Measuring stance detection on labelled sentences: precision and recall per stance, and an anchor.
 
-Two sets of real sentences labelled claim / confirmation / denial / report with the
-stance-taker (tests/data/stance/sentences.jsonl and sentences2.jsonl, described in their .md
-files), each split in two: "stance-fit" and "stance-fit2" (rules may be chosen and weights fitted
-looking at them), "stance-test" and "stance-test2" (frozen: only measured).
+Three sets of real sentences labelled claim / confirmation / denial / report with the
+stance-taker (tests/data/stance/sentences.jsonl, sentences2.jsonl and sentences3.jsonl, described
+in their .md files). The first two are split in two: "stance-fit" and "stance-fit2" (rules may be
+chosen and weights fitted looking at them), "stance-test" and "stance-test2" (frozen: only
+measured); the third is all "stance-fit3" (fitting and cross-validation only).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from extractors.story_text import norm_words, tokens
 
 FIT, TEST = "stance-fit", "stance-test"
 FIT2, TEST2 = "stance-fit2", "stance-test2"
-FIT_HALVES, TEST_HALVES = (FIT, FIT2), (TEST, TEST2)
+FIT3 = "stance-fit3"
+FIT_HALVES, TEST_HALVES = (FIT, FIT2, FIT3), (TEST, TEST2)
 
 
 @dataclass(frozen=True)

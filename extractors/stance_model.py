@@ -5,8 +5,10 @@ they are transparent but brittle on phrasings nobody wrote a rule for — a fact
 named alone ("Musab said the attack was directed at officials"), a passive operation in a group's
 statement («تم إسقاط الطائرة»), a denial with no denial verb. This module turns one sentence into
 features — the rules' verdict and cue, every frame's kind, verdict and speaker role, the word
-classes present, the speaker's words, and the words and word pairs of the sentence — and scores
-the four stances with weights learned on the fit halves of the evaluation sets only
+classes present, how the sentence attributes (the verb, where the speaker stands, negation in what
+is said, a passive, quotes, "we"), the speaker's words, and the words and word pairs of the
+sentence, kept only when met in several stories — and scores the four stances with weights
+learned on the fit halves of the evaluation sets only
 (`stance_weights.json`, written by bench/stance_train.py). Cheap at run time: a few dozen
 dictionary look-ups per sentence.
 """
@@ -25,9 +27,17 @@ WEIGHTS = Path(__file__).with_name("stance_weights.json")
 STANCES = ("claim", "confirmation", "denial", "report")
 
 
-def features(s, rule, analysed) -> list[str]:
+# Which kinds of feature the model reads; chosen by story-held-out cross-validation
+# (bench/stance_train.py --search). "phrasing": how the sentence attributes (verb, speaker position,
+# negation in what is said, passive, quotes, "we"); "words": the sentence's own words, readings and
+# word pairs, which carry the stories' names as much as ways of speaking.
+KINDS = ("phrasing", "words")
+
+
+def features(s, rule, analysed, kinds: tuple[str, ...] | None = None) -> list[str]:
     """The feature names of one sentence: `s` a stance_speakers.Sentence, `rule` the rules'
     Stance, `analysed` the rules' frames with their verdicts and speaker roles."""
+    kinds = KINDS if kinds is None else kinds
     lang = "ar" if s.arabic else "en"
     out = ["bias", f"lang:{lang}", f"rule:{rule.stance}", f"rule:{rule.stance}:{rule.cue.split(':')[0]}",
            f"rule:{rule.stance}:{lang}", f"frames:{min(len(analysed), 3)}"]
@@ -39,15 +49,54 @@ def features(s, rule, analysed) -> list[str]:
             out.append(f"neg:{frame.kind}")
         if frame.speaker[1] <= frame.speaker[0]:
             out.append(f"nospeaker:{frame.kind}:{verdict}")
-        out += [f"spk:{s.toks[i].norm}" for i in range(*frame.speaker)][:6]
-        out += [f"comp:{s.toks[i].norm}" for i in range(*frame.complement)][:4]
+        if "words" in kinds:
+            out += [f"spk:{s.toks[i].norm}" for i in range(*frame.speaker)][:6]
+            out += [f"comp:{s.toks[i].norm}" for i in range(*frame.complement)][:4]
     out += [f"cls:{name}" for name in s.where]
-    words = [t.norm for t in s.toks]
-    out += [f"w:{w}" for w in words]
-    out += [f"f:{form}" for t in s.toks for form in t.forms[1:]]
-    out += [f"b:{a}|{b}" for a, b in zip(words, words[1:])]
+    if "phrasing" in kinds:
+        out += phrasing(s, analysed)
+    if "words" in kinds:
+        words = [t.norm for t in s.toks]
+        out += [f"w:{w}" for w in words]
+        out += [f"f:{form}" for t in s.toks for form in t.forms[1:]]
+        out += [f"b:{a}|{b}" for a, b in zip(words, words[1:])]
     if any(_first_person_plural(t.forms) for t in s.toks):
         out.append("we")
+    return out
+
+
+_BE = frozenset("was were been being is are".split())
+_PASSIVE_AR = frozenset("تم يتم جري وتم".split())   # «تم إسقاط», «جرى استهداف»: done, no doer named
+_WE_EN = frozenset("we our ours us".split())
+_QUOTES = "\"“”«»"
+
+
+def phrasing(s, analysed) -> list[str]:
+    """How a sentence attributes, not what it is about: for each frame its verb (folded), where its
+    speaker stands (before or after the verb, or none), the speaker's role with the frame's kind and
+    verdict, whether what is said holds a negation, the speaker's own pronoun or an event word; for
+    the sentence a passive ("was targeted", «تم استهداف»), quote marks (and a quote opening the
+    sentence), an English "we/our"."""
+    out = []
+    for frame, verdict, role in analysed:
+        verdict = verdict or "none"
+        start, end = frame.speaker
+        where = "none" if end <= start else "after" if start > frame.anchor else "before"
+        out += [f"verb:{s.toks[frame.anchor].norm}", f"verb:{s.toks[frame.anchor].norm}:{verdict}",
+                f"spos:{frame.kind}:{where}", f"spos:{frame.kind}:{where}:{verdict}",
+                f"rk:{role}:{frame.kind}:{verdict}"]
+        for name in ("negation", "self", "event", "action", "false", "future"):
+            if s.at(frame.complement, name):
+                out.append(f"comp_{name}:{frame.kind}")
+    words = [t.norm for t in s.toks]
+    if any(a in _BE and b.endswith("ed") for a, b in zip(words, words[1:])) or _PASSIVE_AR & set(words):
+        out.append("passive")
+    if _WE_EN & set(words):
+        out.append("we")
+    if any(q in s.text for q in _QUOTES):
+        out.append("quote")
+        if s.text.lstrip()[:1] in _QUOTES:
+            out.append("quote_first")
     return out
 
 
@@ -90,7 +139,8 @@ def decide(names: Iterable[str]) -> str | None:
 
 # ---- training (bench/stance_train.py; tests/test_stance_eval.py cross-validates) ----------------
 
-L2, EPOCHS, RATE, FOLDS, MIN_COUNT = 0.01, 400, 0.5, 5, 2
+# Chosen by bench/stance_train.py --search (story-held-out cross-validation on the fit halves).
+L2, EPOCHS, RATE, FOLDS, MIN_COUNT, MIN_STORIES = 0.03, 400, 0.5, 5, 2, 3
 
 
 def sentence_features(text: str, gazetteer) -> tuple[str, list[str]]:
@@ -105,12 +155,18 @@ def sentence_features(text: str, gazetteer) -> tuple[str, list[str]]:
     return rule.stance, features(s, rule, analysed)
 
 
-def train(names: list[list[str]], labels) -> dict[str, list[float]]:
-    """Weights for the features seen in at least MIN_COUNT training sentences."""
+def train(names: list[list[str]], labels, stories: list[str] | None = None) -> dict[str, list[float]]:
+    """Weights for the features seen in at least MIN_COUNT training sentences and, when the
+    sentences' `stories` are given, in at least MIN_STORIES stories: a word met in one story only
+    is that story's name or place, not a way of speaking."""
     import numpy as np
 
     counts = Counter(n for row in names for n in set(row))
-    vocab = {name: k for k, name in enumerate(sorted(n for n, c in counts.items() if c >= MIN_COUNT or n == "bias"))}
+    spread = Counter(n for n, _ in {(n, story) for row, story in zip(names, stories) for n in row}) \
+        if stories is not None else None
+    vocab = {name: k for k, name in enumerate(sorted(
+        n for n, c in counts.items()
+        if n == "bias" or (c >= MIN_COUNT and (spread is None or spread[n] >= MIN_STORIES))))}
     x = np.zeros((len(names), len(vocab)), dtype=np.float64)
     for a, row in enumerate(names):
         for name in set(row) & vocab.keys():
@@ -134,6 +190,11 @@ def predict(weights: dict[str, list[float]], row: list[str]) -> str:
     return max(probabilities, key=probabilities.get) if probabilities else "report"
 
 
+def story_of(row: dict) -> str:
+    """A labelled sentence's story: its set's half and its event label."""
+    return f"{row['split']}/{row['event']}"
+
+
 def cross_validate(rows: list[dict], rules: list[str], names: list[list[str]]) -> dict:
     """Rules alone against rules plus a model trained without the story: 5 folds of whole stories
     (a story's sentences never on both sides), scored per half of `rows` (the fit halves)."""
@@ -149,7 +210,7 @@ def cross_validate(rows: list[dict], rules: list[str], names: list[list[str]]) -
     learned = [""] * len(rows)
     for k in range(FOLDS):
         train_at = [i for i in range(len(rows)) if where[i] != k]
-        weights = train([names[i] for i in train_at], labels[train_at])
+        weights = train([names[i] for i in train_at], labels[train_at], [story_of(rows[i]) for i in train_at])
         for i in range(len(rows)):
             if where[i] == k:
                 learned[i] = predict(weights, names[i])

@@ -1,7 +1,7 @@
 """Stance quality on real labelled sentences, pinned on the halves the rules and the model were
 written and fitted against.
 
-The floors are on "stance-fit" and "stance-fit2" only: the frozen "stance-test" and "stance-test2"
+The floors are on "stance-fit", "stance-fit2" and "stance-fit3" only: the frozen "stance-test" and "stance-test2"
 halves are measured and printed by `uv run python bench/stance_eval.py` (docs/stance.md holds
 their figures), never pinned here, so no rule or weight is ever chosen to keep a test of them green.
 The shipped model was trained on the fit halves, so its figures there are memory, not skill: the
@@ -16,18 +16,22 @@ from pathlib import Path
 import pytest
 
 from extractors.stance import sentence_stance
-from extractors.stance_eval import (FIT, FIT2, FIT_HALVES, TEST, TEST2, evaluate, keyword_stance, load_sentences,
-                                    same_speaker, scores)
-from extractors.stance_model import WEIGHTS, cross_validate, sentence_features
+from extractors.stance_eval import (FIT, FIT2, FIT3, FIT_HALVES, TEST, TEST2, evaluate, keyword_stance,
+                                    load_sentences, same_speaker, scores)
+from extractors.stance_model import KINDS, L2, MIN_STORIES, WEIGHTS, cross_validate, sentence_features
 from flows.pipeline.watch import load_gazetteer
 from flows.settings import SEEDS_DIR
 
 DATA = Path(__file__).parent / "data" / "stance"
-SETS = {"sentences.jsonl": (FIT, TEST), "sentences2.jsonl": (FIT2, TEST2)}
+SETS = {"sentences.jsonl": (FIT, TEST), "sentences2.jsonl": (FIT2, TEST2), "sentences3.jsonl": (FIT3,)}
+MINIMUM = {"sentences.jsonl": 400, "sentences2.jsonl": 400, "sentences3.jsonl": 300}
 GAZETTEER = load_gazetteer(SEEDS_DIR / "gazetteer.yaml")
 
 # (precision, recall) per stance on each fit half, both languages together; a change may raise them.
-FIT_FLOORS = {"claim": (0.95, 0.95), "confirmation": (0.95, 0.95), "denial": (0.95, 0.95), "report": (0.95, 0.95)}
+# The model has seen these sentences, but it is regularised and drops words met in fewer than three
+# stories, so it does not recite them: the floors catch a broken weights file or feature change.
+FIT_FLOORS = {"claim": (0.75, 0.75), "confirmation": (0.75, 0.75), "denial": (0.75, 0.75), "report": (0.75, 0.75)}
+FIT_ACCURACY = {FIT: 0.92, FIT2: 0.92, FIT3: 0.85}
 
 
 def _rows(name: str) -> list[dict]:
@@ -47,9 +51,9 @@ def fit_results():
 
 
 @pytest.mark.parametrize("name", SETS)
-def test_each_set_is_split_in_two_and_labelled_with_every_stance(name):
+def test_each_set_is_split_as_documented_and_labelled_with_every_stance(name):
     items = load_sentences((DATA / name).read_text(encoding="utf-8"))
-    assert len(items) >= 400 and {i.split for i in items} == set(SETS[name])
+    assert len(items) >= MINIMUM[name] and {i.split for i in items} == set(SETS[name])
     assert {i.lang for i in items} == {"ar", "en"} and {i.stance for i in items} == {
         "claim", "confirmation", "denial", "report"}
     assert all(i.by for i in items if i.stance != "report")
@@ -66,9 +70,19 @@ def test_the_second_set_keeps_each_story_and_each_page_on_one_side():
     assert not first & {row["source_url"] for row in rows}
 
 
+def test_the_third_set_shares_no_page_and_no_sentence_with_the_first_two():
+    """Set 3 only fits weights: a page or sentence of a frozen half in it would leak that half."""
+    earlier = _rows("sentences.jsonl") + _rows("sentences2.jsonl")
+    third = _rows("sentences3.jsonl")
+    assert not {row["source_url"] for row in earlier} & {row["source_url"] for row in third}
+    assert not {row["text"] for row in earlier} & {row["text"] for row in third}
+    assert all(row["event"] for row in third)
+
+
 def test_the_model_was_fitted_on_the_fit_halves_only():
     shipped = json.loads(WEIGHTS.read_text(encoding="utf-8"))
     assert shipped["trained_on"] == list(FIT_HALVES)
+    assert shipped["kinds"] == list(KINDS) and shipped["min_stories"] == MIN_STORIES and shipped["l2"] == L2
     assert shipped["sentences"] == sum(1 for name in SETS for row in _rows(name) if row["split"] in FIT_HALVES)
 
 
@@ -78,19 +92,22 @@ def test_precision_and_recall_per_stance_hold_their_floors_on_the_fit_halves(fit
     for stance, (precision, recall) in FIT_FLOORS.items():
         assert rasid["all"][stance]["precision"] >= precision, (stance, rasid["all"][stance])
         assert rasid["all"][stance]["recall"] >= recall, (stance, rasid["all"][stance])
-    assert rasid["all"]["accuracy"] >= anchor["all"]["accuracy"] + 0.5
+    assert rasid["all"]["accuracy"] >= FIT_ACCURACY[half]
+    assert rasid["all"]["accuracy"] >= anchor["all"]["accuracy"] + 0.4
 
 
 def test_the_model_beats_the_rules_on_stories_it_was_not_trained_on():
     """Five folds of whole stories of the fit halves: trained on four, read on the fifth. On the
-    second set (which no rule was written against) the rules alone read 0.69, rules and model 0.77."""
+    halves no rule was written against the rules alone read 0.69 and 0.66, rules and model 0.80 and
+    0.72; on stance-fit, the rules' own half, the model may cost a sentence or two."""
     rows = [row for name in SETS for row in _rows(name) if row["split"] in FIT_HALVES]
     computed = [sentence_features(row["text"], GAZETTEER) for row in rows]
     result = cross_validate(rows, [rule for rule, _ in computed], [names for _, names in computed])
-    fresh = result[FIT2]
-    assert fresh["rules_and_model_cv"]["accuracy"] >= fresh["rules"]["accuracy"] + 0.05
-    assert fresh["rules_and_model_cv"]["accuracy"] >= 0.75
-    assert result[FIT]["rules_and_model_cv"]["accuracy"] >= result[FIT]["rules"]["accuracy"]
+    for fresh in (FIT2, FIT3):
+        assert result[fresh]["rules_and_model_cv"]["accuracy"] >= result[fresh]["rules"]["accuracy"] + 0.05, fresh
+    assert result[FIT2]["rules_and_model_cv"]["accuracy"] >= 0.78
+    assert result[FIT3]["rules_and_model_cv"]["accuracy"] >= 0.70
+    assert result[FIT]["rules_and_model_cv"]["accuracy"] >= result[FIT]["rules"]["accuracy"] - 0.01
 
 
 def test_speakers_are_found_for_most_stances(fit_results):
