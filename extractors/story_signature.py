@@ -50,6 +50,7 @@ class StorySignature:
     title_facts: tuple[tuple[str, int], ...] = ()    # casualty figures the headline gives
     lead_facts: tuple[tuple[str, int], ...] = ()     # ... the headline and the first paragraph give
     dates: tuple[str, ...] = ()                      # ... calendar dates there: "d28-m1", "m9-2025"
+    years: tuple[int, ...] = ()                      # ... years written in digits there: 2020
     minhash: tuple[int, ...] = ()
     published: str | None = None                     # ISO 8601
     agency: str | None = None
@@ -84,7 +85,7 @@ class StorySignature:
                 numbers=tuple(data.get("numbers", ())), facts=tuple((k, int(v)) for k, v in data.get("facts", ())),
                 title_facts=tuple((k, int(v)) for k, v in data.get("title_facts", ())),
                 lead_facts=tuple((k, int(v)) for k, v in data.get("lead_facts", ())),
-                dates=tuple(data.get("dates", ())),
+                dates=tuple(data.get("dates", ())), years=tuple(int(y) for y in data.get("years", ())),
                 minhash=tuple(data.get("minhash", ())), published=data.get("published"),
                 agency=data.get("agency"), topics=tuple(data.get("topics", ())), lang=data.get("lang", "ar"),
                 size=int(data.get("size", 0)), entities_looked_up=bool(data.get("entities_looked_up", True)))
@@ -150,8 +151,9 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
     entities = tuple((e.id, e.kind, e.weight) for e in found)
     in_names = frozenset(i for start, end, _ in spans for i in range(start, end))  # «البرج 22» is no count
     lead_toks = all_toks[:len(title_toks) + FACT_LEAD_WORDS]  # outlets append background tallies later
-    numbers = sorted({v for i, v in numbers_at([t.forms for t in lead_toks])
-                      if v >= 2 and not is_year(v) and i not in in_names})
+    lead_numbers = [(i, v) for i, v in numbers_at([t.forms for t in lead_toks]) if i not in in_names]
+    numbers = sorted({v for _i, v in lead_numbers if v >= 2 and not is_year(v)})
+    years = sorted({v for i, v in lead_numbers if is_year(v) and lead_toks[i].forms[0].isdigit()})
     values = minhash([w for w in title_words + body_words])
     specific = sorted((e for e in entities if e[1] != "event" and e[2] >= MIN_KEY_WEIGHT), key=lambda e: -e[2])
     keys = (band_keys(values) + tuple(f"t:{t}" for t, _ in terms[:MAX_TERMS])
@@ -163,7 +165,8 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
         places=_places(gazetteer, in_lead),
         numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks, in_names),
         title_facts=casualty_facts(title_toks, in_names),
-        lead_facts=casualty_facts(lead_toks, in_names), dates=dates_named(lead_toks)[:20], minhash=values,
+        lead_facts=casualty_facts(lead_toks, in_names), dates=dates_named(lead_toks)[:20], years=tuple(years[:10]),
+        minhash=values,
         published=published.isoformat() if published else None, agency=agency or detect_agency(text),
         topics=tuple(topics), lang=lang or language(title + " " + text[:2000]), size=len(all_toks),
         entities_looked_up=gazetteer is not None)
