@@ -37,7 +37,7 @@ WEIGHTS: dict[str, float] = {
     "lead_entities": 0.55, "title_entities": 0.03, "events": 0.0, "lead_events": 0.0, "place_same": 0.05,
     "place_conflict": -0.46, "main_place": 0.71, "title_missing": -1.8, "numbers": 1.11, "facts": 0.69,
     "fact_conflict": -1.23, "dates": 0.15, "date_conflict": 0.0, "hours": -5.82, "agency": 0.14,
-    "topics": 0.0, "cross_lang": -0.08, "cross_entities": 0.25, "unlisted": 1.14, "unlisted_terms": 0.32,
+    "topics": 0.0, "cross_lang": -0.08, "cross_names": 0.0, "cross_entities": 0.25, "unlisted": 1.14, "unlisted_terms": 0.32,
 }
 # The same fit over every pair with the dates removed: used when either article
 # has no publication time (backfill, `rasid stories` on undated pages); its bias is shifted so
@@ -47,7 +47,7 @@ WEIGHTS_UNDATED: dict[str, float] = {
     "lead_entities": 1.44, "title_entities": 0.48, "events": 0.61, "lead_events": 0.89, "place_same": 0.0,
     "place_conflict": -0.67, "main_place": 0.06, "title_missing": -1.53, "numbers": 0.9, "facts": 0.66,
     "fact_conflict": 0.0, "dates": 0.16, "date_conflict": -0.02, "hours": 0.0, "agency": 0.04,
-    "topics": 0.0, "cross_lang": -0.16, "cross_entities": 0.76, "unlisted": 0.61, "unlisted_terms": 0.99,
+    "topics": 0.0, "cross_lang": -0.16, "cross_names": 0.0, "cross_entities": 0.76, "unlisted": 0.61, "unlisted_terms": 0.99,
 }
 # The same fit over signatures made without a gazetteer, dated and undated pairs together: no
 # entity evidence, so terms, numbers and time carry it. Used when either side was signed
@@ -57,10 +57,11 @@ WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
     "lead_entities": 0.0, "title_entities": 0.0, "events": 0.0, "lead_events": 0.0, "place_same": 0.0,
     "place_conflict": 0.0, "main_place": 0.0, "title_missing": 0.0, "numbers": 1.32, "facts": 1.26,
     "fact_conflict": 0.0, "dates": 0.44, "date_conflict": -0.11, "hours": 0.0, "agency": 0.55,
-    "topics": 0.0, "cross_lang": 0.95, "cross_entities": 0.0, "unlisted": -0.01, "unlisted_terms": 4.97,
+    "topics": 0.0, "cross_lang": 0.95, "cross_names": 3.79, "cross_entities": 0.0, "unlisted": -0.01, "unlisted_terms": 4.97,
 }
 SAME_STORY_THRESHOLD = 0.68
 UNDATED_LEXICAL = 0.26    # an undated pair whose term cosine reaches this joins unless a conflict (grouping_fit.py)
+YEAR_CONFLICT_SCORE = 0.3  # ceiling of an undated pair whose headlines/ledes write different years
 UNDATED_LINK = 0.5       # share of the members' mean score in an undated article's story score
 
 
@@ -80,14 +81,27 @@ def same_story(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, i
     f = features(a, b, doc_freq=doc_freq, n_docs=n_docs, minhash=mh, idf=idf)
     weights = weights_for(a, b)
     score = _sigmoid(weights["bias"] + sum(weights.get(name, 0.0) * f[name] for name in FEATURES))
-    conflict = f["place_conflict"] or f["fact_conflict"] or f["date_conflict"]
+    years = _year_conflict(a, b)
+    conflict = f["place_conflict"] or f["fact_conflict"] or f["date_conflict"] or years
+    undated = not (a.published and b.published)
+    if undated and years:
+        return min(score, YEAR_CONFLICT_SCORE)  # no time to tell them apart, but the texts say: other years
     if mh >= VERBATIM_JACCARD and not conflict:
         score = max(score, 0.9 + 0.1 * mh)  # a copy, unless a templated report of another place, toll or day
-    if not (a.published and b.published) and f["terms"] >= UNDATED_LEXICAL and not conflict:
+    if undated and f["terms"] >= UNDATED_LEXICAL and not conflict:
         # no time evidence: the words alone may join them (what TF-IDF would), unless place, toll or day differ
         limit = SAME_STORY_THRESHOLD
         score = max(score, limit + (1 - limit) * (f["terms"] - UNDATED_LEXICAL) / (1 - UNDATED_LEXICAL))
     return score
+
+
+def _year_conflict(a: StorySignature, b: StorySignature) -> bool:
+    """Both write a year in their headline or lede and none agrees (2020 against 2023): the same
+    kind of event in another year (rockets on one embassy, an OPEC+ cut), which the shortcuts
+    above must not join on their words. Not a fitted feature: on the fitting halves no true pair
+    has one (0 of 663) and so few pairs carry a year that the fit weighed it weakly and moved the
+    undated threshold, costing wide-dev 0.1 F1 with no dates."""
+    return bool(a.years and b.years and not set(a.years) & set(b.years))
 
 
 def weights_for(a: StorySignature, b: StorySignature) -> Mapping[str, float]:
@@ -103,9 +117,9 @@ def weights_for(a: StorySignature, b: StorySignature) -> Mapping[str, float]:
 def frequency_keys(sig: StorySignature, candidates: Sequence[tuple[int, StorySignature]]) -> set[str]:
     """The index keys whose archive counts (doc_freq) same_story weighs: terms and entities of
     the article and its candidates (band keys are not weighed). Count them in the key index."""
-    keys = {k for k in sig.keys if not k.startswith("b:")} | {f"t:{t}" for t, _ in sig.terms}
+    keys = {k for k in sig.keys if not k.startswith(("b:", "n:"))} | {f"t:{t}" for t, _ in sig.terms}
     for _story, other in candidates:
-        keys.update(k for k in other.keys if not k.startswith("b:"))
+        keys.update(k for k in other.keys if not k.startswith(("b:", "n:")))
         keys.update(f"t:{t}" for t, _ in other.terms)
     return keys
 

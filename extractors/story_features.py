@@ -13,10 +13,11 @@ from extractors.story_signature import StorySignature
 
 FEATURES = ("minhash", "terms", "title", "entities", "lead_entities", "title_entities", "events", "lead_events",
             "place_same", "place_conflict", "main_place", "title_missing", "numbers", "facts", "fact_conflict",
-            "dates", "date_conflict", "hours", "agency", "topics", "cross_lang", "cross_entities", "unlisted",
+            "dates", "date_conflict", "hours", "agency", "topics", "cross_lang", "cross_entities", "cross_names", "unlisted",
             "unlisted_terms")
 HOURS_SCALE = 72.0
 MIN_ENTITY_MASS = 1.0    # sharing only "Iraq" must not look like full agreement
+CROSS_NAMES = 3          # shared name skeletons that count as full agreement
 TITLE_WEIGHT = 0.3       # headline entities vaguer than this ("Iraq", "US forces") say nothing
 
 
@@ -115,6 +116,15 @@ def _date_conflict(a: StorySignature, b: StorySignature) -> float:
     return 1.0 if da and db and not (da & db) else 0.0
 
 
+def _cross_names(a: StorySignature, b: StorySignature) -> float:
+    """Arabic-English pair: how many name skeletons of the English side's headline and lede the
+    Arabic side's also gives ("Tunisia" / «تونس»: "tns"), up to CROSS_NAMES; what links a
+    translation when the gazetteer names nothing in it."""
+    if a.lang == b.lang or not a.names or not b.names:
+        return 0.0
+    return min(len(set(a.names) & set(b.names)), CROSS_NAMES) / CROSS_NAMES
+
+
 def unlisted(sig: StorySignature) -> bool:
     """It names nothing the gazetteer knows beyond a country or an event word: a story outside
     its vocabulary, where the words must carry the decision."""
@@ -189,6 +199,7 @@ def features(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, int
         "topics": topics,
         "cross_lang": cross,
         "cross_entities": cross * entities,
+        "cross_names": _cross_names(a, b),
         "unlisted": unlisted,
         "unlisted_terms": unlisted * terms,
     }

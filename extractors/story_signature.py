@@ -20,12 +20,15 @@ from extractors.agency import detect_agency
 from extractors.datelines import dateline_end
 from extractors.entities import Entity, Gazetteer
 from extractors.errors import PermanentError
+from extractors.name_skeletons import name_skeletons
 from extractors.minhash import band_keys, minhash
 from extractors.story_text import (casualty_facts, content_stems, dates_named, is_year, language,
                                    numbers_at, tokens)
 
 MAX_TERMS = 20          # salient terms that are index keys
 MAX_VECTOR = 60         # terms kept for the lexical cosine (the keys first)
+MAX_NAME_KEYS = 8      # name skeletons that are index keys (headline, then lede): a translation's way in
+MAX_NAMES = 80         # name skeletons kept (an Arabic lede gives one per reading of each word)
 MAX_ENTITY_KEYS = 8     # entity keys kept (most specific first)
 MAIN_PLACE_WEIGHT = 0.6  # a base or town, not a country
 MIN_KEY_WEIGHT = 0.3    # entities vaguer than this ("Iraq", "the coalition") are not keys
@@ -50,6 +53,8 @@ class StorySignature:
     title_facts: tuple[tuple[str, int], ...] = ()    # casualty figures the headline gives
     lead_facts: tuple[tuple[str, int], ...] = ()     # ... the headline and the first paragraph give
     dates: tuple[str, ...] = ()                      # ... calendar dates there: "d28-m1", "m9-2025"
+    years: tuple[int, ...] = ()                      # ... years written in digits there: 2020
+    names: tuple[str, ...] = ()                      # ... consonant skeletons of names there: "tns" (name_skeletons.py)
     minhash: tuple[int, ...] = ()
     published: str | None = None                     # ISO 8601
     agency: str | None = None
@@ -84,7 +89,8 @@ class StorySignature:
                 numbers=tuple(data.get("numbers", ())), facts=tuple((k, int(v)) for k, v in data.get("facts", ())),
                 title_facts=tuple((k, int(v)) for k, v in data.get("title_facts", ())),
                 lead_facts=tuple((k, int(v)) for k, v in data.get("lead_facts", ())),
-                dates=tuple(data.get("dates", ())),
+                dates=tuple(data.get("dates", ())), years=tuple(int(y) for y in data.get("years", ())),
+                names=tuple(data.get("names", ())),
                 minhash=tuple(data.get("minhash", ())), published=data.get("published"),
                 agency=data.get("agency"), topics=tuple(data.get("topics", ())), lang=data.get("lang", "ar"),
                 size=int(data.get("size", 0)), entities_looked_up=bool(data.get("entities_looked_up", True)))
@@ -150,12 +156,18 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
     entities = tuple((e.id, e.kind, e.weight) for e in found)
     in_names = frozenset(i for start, end, _ in spans for i in range(start, end))  # «البرج 22» is no count
     lead_toks = all_toks[:len(title_toks) + FACT_LEAD_WORDS]  # outlets append background tallies later
-    numbers = sorted({v for i, v in numbers_at([t.forms for t in lead_toks])
-                      if v >= 2 and not is_year(v) and i not in in_names})
+    lead_numbers = [(i, v) for i, v in numbers_at([t.forms for t in lead_toks]) if i not in in_names]
+    numbers = sorted({v for _i, v in lead_numbers if v >= 2 and not is_year(v)})
+    years = sorted({v for i, v in lead_numbers if is_year(v) and lead_toks[i].forms[0].isdigit()})
+    lang = lang or language(title + " " + text[:2000])
+    lead_body = body_toks[:max(0, len(lead_toks) - len(title_toks))]
+    names = (name_skeletons(title, ((t.start, t.end, t.forms) for t in title_toks), lang)
+             + name_skeletons(text, ((t.start, t.end, t.forms) for t in lead_body), lang))
     values = minhash([w for w in title_words + body_words])
     specific = sorted((e for e in entities if e[1] != "event" and e[2] >= MIN_KEY_WEIGHT), key=lambda e: -e[2])
     keys = (band_keys(values) + tuple(f"t:{t}" for t, _ in terms[:MAX_TERMS])
-            + tuple(f"e:{e[0]}" for e in specific[:MAX_ENTITY_KEYS]))
+            + tuple(f"e:{e[0]}" for e in specific[:MAX_ENTITY_KEYS])
+            + tuple(f"n:{n}" for n in dict.fromkeys(names))[:MAX_NAME_KEYS])
     return StorySignature(
         keys=keys, terms=tuple(terms), title_terms=tuple(dict.fromkeys(title_stems)),
         entities=entities, title_entities=tuple(e.id for e in in_title),
@@ -163,7 +175,9 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
         places=_places(gazetteer, in_lead),
         numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks, in_names),
         title_facts=casualty_facts(title_toks, in_names),
-        lead_facts=casualty_facts(lead_toks, in_names), dates=dates_named(lead_toks)[:20], minhash=values,
+        lead_facts=casualty_facts(lead_toks, in_names), dates=dates_named(lead_toks)[:20], years=tuple(years[:10]),
+        names=tuple(dict.fromkeys(names))[:MAX_NAMES],
+        minhash=values,
         published=published.isoformat() if published else None, agency=agency or detect_agency(text),
-        topics=tuple(topics), lang=lang or language(title + " " + text[:2000]), size=len(all_toks),
+        topics=tuple(topics), lang=lang, size=len(all_toks),
         entities_looked_up=gazetteer is not None)
