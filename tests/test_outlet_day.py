@@ -78,10 +78,13 @@ def test_archive_and_alert_line_show_the_outlets_day(tmp_path):
     url = "https://news.example/a/1"
     page = FetchResult(url=url, final_url=url, status=200, body=b"", content_type="text/html", encoding="utf-8",
                        text=_page(JSONLD % "2021-03-05T01:30+03:00"), elapsed_s=0.0)
+    from extractors.entities import parse_gazetteer
     from extractors.matcher import TopicMatcher
 
+    seeds = Path(__file__).resolve().parents[1] / "seeds" / "gazetteer.yaml"
+    gazetteer = parse_gazetteer(seeds.read_text(encoding="utf-8"), str(seeds))
     prepared = prepare(TopicMatcher.compile([], {}), Outlet(id="o", name="o", home="https://news.example"),
-                       FeedItem(url=url), page)
+                       FeedItem(url=url), page, gazetteer=gazetteer)
     engine = init_db(f"sqlite:///{tmp_path / 'day.db'}")
     with Session(engine) as session:
         repo.store_articles(session, [(prepared.article, prepared.matches, prepared.signature, prepared.derived)], {})
