@@ -124,6 +124,13 @@ def test_a_story_page_lists_its_outlets_in_time_order(demo_site, browser):
     assert outlets == [NAMES[a.outlet_id] for a in by_time]
     assert all(NAMES[outlet] in browser.value("document.querySelector('#outlets').innerText")
                for outlet in story.outlets)
+    # who claimed or denied it, article by article; a plain report shows no stance line
+    stances = browser.value("[...document.querySelectorAll('li.article')]"
+                            ".map(li => li.querySelector('.stance')?.textContent || '')")
+    said = [(a.stance, a.stance_by or "") for a in by_time]
+    assert any(stance in ("claim", "denial") for stance, _ in said), "the demo's biggest story is claimed and denied"
+    assert all((line != "") == (stance in ("claim", "confirmation", "denial")) and by in line
+               for line, (stance, by) in zip(stances, said))
 
 
 def test_a_malformed_query_shows_where_it_went_wrong(demo_site, browser):

@@ -18,6 +18,8 @@ from storage import findings
 FACT_NAMES = {"killed": "قتلى", "wounded": "جرحى"}
 KIND_NAMES = {"new": "تطور جديد", "update": "تحديث", "digest": "ملخص"}
 STATUS_NAMES = {"sent": "أُرسل", "pending": "بانتظار الإرسال", "failed": "فشل"}
+# who said what: a plain report says nothing of its own, so it shows no line
+STANCE_NAMES = {"claim": "تبنٍّ أو ادعاء", "confirmation": "تأكيد", "denial": "نفي"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class ArticleEntry:
     topics: tuple[str, ...]
     added: tuple[str, ...]
     alerts: tuple[AlertLine, ...]
+    stance: str = ""       # "نفي · البنتاغون": what the article says of the event and who says it
 
 
 def story_page(session: Session, site: Site, story_id: int) -> dict | None:
@@ -81,7 +84,14 @@ def _entry(site: Site, row: findings.ArticleRow, matches: list, added: tuple[str
         outlet_time(when, row.utc_offset_minutes, site.outlet_offset_hours(row.outlet_id)),
         site.clock.reader(when), when.isoformat(), safe_href(row.url), shown_url(row.url), row.title,
         row.lang or "", text_direction(row.lang), snippet, tuple(site.topic_title(m.topic_id) for m in matches),
-        added, tuple(alerts))
+        added, tuple(alerts), _stance(row))
+
+
+def _stance(row: findings.ArticleRow) -> str:
+    name = STANCE_NAMES.get(row.stance or "")
+    if not name:
+        return ""
+    return f"{name} · {row.stance_by}" if row.stance_by else name
 
 
 def _additions(site: Site, rows: list[findings.ArticleRow]) -> list[tuple[str, ...]]:
