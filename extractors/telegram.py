@@ -238,3 +238,14 @@ def _xpath(node, path: str) -> list:
 def _first(node, path: str):
     found = node.xpath(path)
     return found[0] if found else None
+
+
+TITLE_CHARS = 120  # a post has no headline: its first line, cut, stands for one
+
+
+def post_title(text: str) -> str:
+    """The first line, cut at a word before TITLE_CHARS."""
+    line = text.strip().split("\n", 1)[0].strip()
+    if len(line) <= TITLE_CHARS:
+        return line
+    return line[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ،,.:؛") + "…"

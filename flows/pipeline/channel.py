@@ -25,7 +25,7 @@ from extractors.grouping import story_signature
 from extractors.outlets import Outlet
 from extractors.stance import text_stance
 from extractors.telegram import (LAYOUT_CHANGED, NO_POSTS, PREVIEW_DISABLED, PREVIEW_HOSTS, Post, parse_preview,
-                                 preview_url)
+                                 post_title, preview_url)
 from flows.pipeline.discover import diagnose
 from flows.pipeline.outlet import OutletReport, PollContext, _count, _save_states, _store_batch
 from flows.pipeline.prepare import Prepared
@@ -34,7 +34,6 @@ from storage.records import NewArticle, derive
 
 log = logging.getLogger("rasid.pipeline")
 MAX_PAGES = 3  # preview pages read in one poll: the newest, then older ones while every post is new
-TITLE_CHARS = 120
 _DIAGNOSES = {PREVIEW_DISABLED: "preview-disabled", NO_POSTS: "throttled", LAYOUT_CHANGED: "layout-changed"}
 
 
@@ -141,14 +140,6 @@ def prepare_post(matcher, outlet: Outlet, post: Post, gazetteer=None) -> Prepare
     signature = story_signature(title, post.text, published=post.published, agency=None,
                                 topics=[m.topic_id for m in matches], lang=article.lang, gazetteer=gazetteer)
     return Prepared(article, tuple(matches), signature, derive(title, post.text, signature))
-
-
-def post_title(text: str) -> str:
-    """The first line, cut at a word before TITLE_CHARS."""
-    line = text.strip().split("\n", 1)[0].strip()
-    if len(line) <= TITLE_CHARS:
-        return line
-    return line[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ،,.:؛") + "…"
 
 
 def _stored(engine, urls: list[str]) -> dict[str, str]:
