@@ -27,7 +27,7 @@ from extractors.stance import text_stance
 from extractors.telegram import (LAYOUT_CHANGED, NO_POSTS, PREVIEW_DISABLED, PREVIEW_HOSTS, Post, parse_preview,
                                  post_title, preview_url)
 from flows.pipeline.discover import diagnose
-from flows.pipeline.outlet import OutletReport, PollContext, _count, _save_states, _store_batch
+from flows.pipeline.outlet import OutletReport, PollContext, count_outcome, save_states, store_batch
 from flows.pipeline.prepare import Prepared
 from storage import posts as stored
 from storage.records import NewArticle, derive
@@ -48,13 +48,13 @@ async def poll_channel(ctx: PollContext, outlet: Outlet) -> OutletReport:
     new, edited = await asyncio.to_thread(_prepare_all, ctx, outlet, fresh, changed)
     if new:
         async with ctx.store_turn:
-            outcomes = await asyncio.to_thread(_store_batch, ctx, new)
+            outcomes = await asyncio.to_thread(store_batch, ctx, new)
         for item, outcome in zip(new, outcomes):
-            _count(report, outlet, item, outcome)
+            count_outcome(report, outlet, item, outcome)
     if edited:
         async with ctx.store_turn:
             report.updated = await asyncio.to_thread(_update, ctx.engine, edited)
-    await asyncio.to_thread(_save_states, ctx.engine, outlet, {}, report)
+    await asyncio.to_thread(save_states, ctx.engine, outlet, {}, report)
     return report
 
 

@@ -108,7 +108,7 @@ async def poll_outlet(ctx: PollContext, outlet: Outlet) -> OutletReport:
         report.diagnosis = "layout-changed"  # pages arrive but nothing is extracted from them
     pages = [prepared.line_keys for prepared in _prepared(jobs)]
     learned = learn(site_state, pages) if pages else None
-    await asyncio.to_thread(_save_states, ctx.engine, outlet, discovery.states, report, learned, started)
+    await asyncio.to_thread(save_states, ctx.engine, outlet, discovery.states, report, learned, started)
     return report
 
 
@@ -171,12 +171,12 @@ async def _store_in_order(ctx: PollContext, outlet: Outlet, jobs: list, report: 
         ready = [p for p in batch if p is not None]
         if ready:
             async with ctx.store_turn:
-                outcomes = await asyncio.to_thread(_store_batch, ctx, ready)
+                outcomes = await asyncio.to_thread(store_batch, ctx, ready)
             for prepared, outcome in zip(ready, outcomes):
-                _count(report, outlet, prepared, outcome)
+                count_outcome(report, outlet, prepared, outcome)
 
 
-def _count(report: OutletReport, outlet: Outlet, prepared: Prepared, outcome) -> None:
+def count_outcome(report: OutletReport, outlet: Outlet, prepared: Prepared, outcome) -> None:
     if isinstance(outcome, RasidError):
         report.error(prepared.article.url, outcome)
         return
@@ -192,7 +192,7 @@ def _count(report: OutletReport, outlet: Outlet, prepared: Prepared, outcome) ->
                             "url": prepared.article.url, "new_story": outcome.new_story} for m in prepared.matches]
 
 
-def _store_batch(ctx: PollContext, batch: list[Prepared]) -> list:
+def store_batch(ctx: PollContext, batch: list[Prepared]) -> list:
     """Outcome or RasidError per article, the batch in one transaction (repo.store_articles)."""
     with Session(ctx.engine, expire_on_commit=False) as session:
         return repo.store_articles(session, [(p.article, p.matches, p.signature, p.derived) for p in batch],
@@ -212,7 +212,7 @@ def _load_states(engine: Engine, outlet: Outlet) -> tuple[dict[str, SourceState]
         return sources, repo.outlet_site_lines(session, outlet.id)
 
 
-def _save_states(engine: Engine, outlet: Outlet, states: Mapping[str, SourceState], report: OutletReport,
+def save_states(engine: Engine, outlet: Outlet, states: Mapping[str, SourceState], report: OutletReport,
                  site_lines: dict | None = None, started: datetime | None = None) -> None:
     """Validators, health, the site lines learned and the adaptive next poll; flags the one poll where
     the outlet went dark. The next poll counts from this poll's start, as its schedule does: counted
