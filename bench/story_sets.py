@@ -52,7 +52,7 @@ from extractors.grouping_eval import (  # noqa: E402
 )
 
 STORIES = ROOT / "tests" / "data" / "stories"
-WIDE_FILES = ("wide_iraq_security.jsonl", "wide_region.jsonl", "wide_general.jsonl")
+WIDE_FILES = ("wide_iraq_security.jsonl", "wide_region.jsonl", "wide_general.jsonl", "wide_more.jsonl")
 SPLITS = ("wide-dev", "wide-test")
 
 
