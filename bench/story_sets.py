@@ -5,7 +5,8 @@
 
 tests/data/stories/wide_*.jsonl hold excerpts of real Arabic and English news pages
 (tests/data/stories/WIDE_SOURCES.md): Iraq security (the seed topics and others), the region
-(other conflicts and politics) and general news (economy, sport, disasters). They exist so
+(other conflicts and politics), general news (economy, sport, disasters) and a third round of
+same-kind families on all of these (wide_more.jsonl). They exist so
 that story grouping is measured on subjects nobody tuned it on. Each line carries its
 `story` (one development) and its `family` (stories of one kind or one chain of events,
 e.g. two rocket attacks on one base in one week); the split goes by family, so a story and
