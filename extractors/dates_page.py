@@ -20,6 +20,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from extractors.dates import DateMatch, find_dates, parse_structured
+from extractors.dates_fallback import fallback_day
 from extractors.dates_names import UPDATE_MARKERS, fold
 
 _META_NAMES = (  # (attribute, value) in order of trust
@@ -50,9 +51,10 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/
 @dataclass(frozen=True)
 class PublishedDate:
     value: datetime | None          # aware, on the clock of utc_offset_minutes (UTC when unknown)
-    source: str | None              # "jsonld" | "meta" | "time" | "byline" | "url" | "feed" | None
+    source: str | None              # "jsonld" | "meta" | "time" | "byline" | "url" | "feed" | "fallback" | None
     evidence: str | None
     utc_offset_minutes: int | None
+    precision: str | None = None    # "time", or "day" when only the day is known (value: its noon, see day_value)
 
 
 def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_element: Any | None,
@@ -85,10 +87,14 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
     if feed_date is not None:
         value = feed_date if feed_date.tzinfo else feed_date.replace(tzinfo=timezone.utc)
         offset = utc_offset_minutes if utc_offset_minutes is not None else _own_offset(value)
-        return PublishedDate(in_offset(value, offset), "feed", feed_date.isoformat(), offset)
+        return PublishedDate(in_offset(value, offset), "feed", feed_date.isoformat(), offset, "time")
     relative = byline_date(title_element, now=now) if now is not None else None
     if relative is not None:
         return _result(relative, "byline", relative.evidence, utc_offset_minutes)
+    found = fallback_day(tree, near_headline=near_headline_text(title_element), url=url or canonical_url, now=now, lang=lang)
+    if found is not None:
+        return PublishedDate(day_value(found.day, utc_offset_minutes), "fallback", found.evidence,
+                             utc_offset_minutes, "day")
     return PublishedDate(None, None, None, utc_offset_minutes)
 
 
@@ -100,7 +106,20 @@ def _plausible(match: DateMatch) -> bool:
 def _result(match: DateMatch, source: str, evidence: str, outlet_offset: int | None,
             byline: DateMatch | None = None) -> PublishedDate:
     offset = page_offset(match, outlet_offset, byline)
-    return PublishedDate(in_offset(match.value, offset), source, evidence, offset)
+    if not match.has_time:
+        return PublishedDate(day_value(match.local_date, offset), source, evidence, offset, "day")
+    return PublishedDate(in_offset(match.value, offset), source, evidence, offset, "time")
+
+
+def day_value(day: date, offset_minutes: int | None) -> datetime:
+    """A day known without its time, as noon of that day on the outlet's clock (UTC when unknown).
+
+    Not midnight: 00:00 at +03:00 is the previous day in UTC and in any zone west of the
+    outlet, while noon stays on the same calendar day for every reader within 12 hours of
+    the outlet, and is at most 12 hours from the real instant in time windows. Shown as
+    the day alone wherever `precision` is "day".
+    """
+    return datetime(day.year, day.month, day.day, 12, tzinfo=timezone(timedelta(minutes=offset_minutes or 0)))
 
 
 def page_offset(match: DateMatch, outlet_offset: int | None, byline: DateMatch | None = None) -> int | None:
@@ -260,6 +279,30 @@ def above_headline_window(title_element: Any | None) -> str:
     nearest_first = [text for text, holder in islice(_texts_before(title_element), _PRECEDING_TEXTS)
                      if not _in_chrome(holder, holders)]
     return " \n ".join(reversed(_line_list(nearest_first)))
+
+
+def near_headline_text(title_element: Any | None, *, after_chars: int = 3000, before_chars: int = 600) -> str:
+    """The page text around the headline in any element, body lines included, page chrome above it
+    excluded: where a visible publication date sits when no byline pattern holds it."""
+    if title_element is None:
+        return ""
+    holders = set(title_element.iterancestors())
+    before = [text for text, holder in _texts_before(title_element) if not _in_chrome(holder, holders)]
+    return " \n ".join([*reversed(_budget(before, before_chars)), " ".join(title_element.text_content().split()),
+                        *_budget((text for text, _ in _texts_after(title_element)), after_chars)])
+
+
+def _budget(texts: Iterable[str], limit: int) -> list[str]:
+    """Whitespace-normalised non-empty texts, in order, until `limit` characters are taken."""
+    taken, total = [], 0
+    for text in texts:
+        line = " ".join(text.split())
+        if line:
+            taken.append(line)
+            total += len(line)
+            if total >= limit:
+                break
+    return taken
 
 
 # The text nodes around the headline are walked in Python, one at a time, rather than taken
