@@ -10,7 +10,9 @@ For each htmldate setting, three counts of right / wrong / none:
 - `full`: every page with a reference day, the page as it is (how often htmldate is wrong at all);
 - `stripped`: the same pages with JSON-LD, date meta tags and `<time>` removed, so htmldate has
   to read what an undated page offers (URL, text, other markup): the case the fallback is for.
-Plus mean milliseconds per call of each setting.
+Plus mean milliseconds per call of each setting, and `rasid_on_stripped_pages`: rasid's whole
+date order (byline, URL, date line, fallback) on the stripped pages, wrong pages named with the
+source that answered.
 """
 
 from __future__ import annotations
@@ -71,6 +73,14 @@ def _fallback(name: str, tree, case: Case, settings: dict):
         dates_fallback._written = original
 
 
+def _stripped_chain(case: Case):
+    """rasid's whole date order (byline, URL, date line, fallback) on the page without its metadata."""
+    a = extract_article(_STRUCTURED.sub(" ", case.html), case.url, overrides=case.overrides,
+                        utc_offset_hours=case.utc_offset_hours, now=NOW)
+    local = a.published_local
+    return dates_fallback.FallbackDay(local.date(), a.date_source) if local else None
+
+
 def _headline(tree, case: Case):
     """The headline element as extract_article chooses it."""
     from extractors.article import headline_element, jsonld_objects, metadata_titles
@@ -90,7 +100,7 @@ def _count(counter: Counter, answer, truth: str | None) -> None:
 
 def measure(cases: list[Case], reference_from_rasid: bool = False) -> dict:
     out: dict = {name: {"used": Counter(), "full": Counter(), "stripped": Counter(), "ms": 0.0, "wrong_pages": []}
-                 for name in SETTINGS}
+                 for name in (*SETTINGS, "rasid_on_stripped_pages")}
     for case in cases:
         rasid_day, source = _local_day(case)
         truth = case.date
@@ -111,6 +121,10 @@ def measure(cases: list[Case], reference_from_rasid: bool = False) -> dict:
             for kind, a in (("full", answer), ("stripped", stripped)):
                 if a is not None and a.day.isoformat() != truth:
                     row["wrong_pages"].append(f"{kind} {case.id}: {a.day} (reference {truth})")
+        chain = _stripped_chain(case)
+        _count(out["rasid_on_stripped_pages"]["stripped"], chain, truth)
+        if chain is not None and chain.day.isoformat() != truth:
+            out["rasid_on_stripped_pages"]["wrong_pages"].append(f"{case.id}: {chain.day} via {chain.evidence}")
     for row in out.values():
         row["ms"] = round(row["ms"] / max(1, len(cases)), 1)
         for kind in ("used", "full", "stripped"):

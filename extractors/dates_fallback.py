@@ -60,7 +60,7 @@ def fallback_day(tree: lxml_html.HtmlElement, *, near_headline: str, url: str | 
         day = date.fromisoformat(found)
     except ValueError:
         return None
-    if (latest is not None and day > latest) or not _fits_url(day, url):
+    if (latest is not None and day > latest) or not fits_url(day, url):
         return None
     written = _written(near_headline, day, lang)
     if written is None:
@@ -90,7 +90,7 @@ def _latest_day(now: datetime | None) -> date | None:
     return (aware.astimezone(timezone.utc) + _MAX_ZONE_AHEAD).date()
 
 
-def _fits_url(day: date, url: str | None) -> bool:
+def fits_url(day: date, url: str | None) -> bool:
     """A year (and month) written in the URL path must be the day's: `/2023/08/slug` is August 2023."""
     if not url:
         return True

@@ -20,7 +20,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from extractors.dates import DateMatch, find_dates, parse_structured
-from extractors.dates_fallback import fallback_day
+from extractors.dates_fallback import fallback_day, fits_url
 from extractors.dates_names import UPDATE_MARKERS, fold
 
 _META_NAMES = (  # (attribute, value) in order of trust
@@ -40,6 +40,8 @@ _BYLINE_CHARS, _BODY_NODE_CHARS = 400, 200
 _FIRST_WEB_YEAR = 1995
 _MIN_OFFSET, _MAX_OFFSET = -12 * 60, 14 * 60  # the UTC offsets in use
 _MAX_DATE_CHARS = 120
+_EMBED_TAGS = {"blockquote", "figure", "figcaption", "a", "iframe", "aside"}
+_DATE_LINE_CHARS, _DATE_LINE_SHARE = 80, 0.5  # a date line: short, and the date is at least half of it
 _FOLLOWING_TEXTS, _PRECEDING_TEXTS = 200, 12  # text nodes read below and above the headline
 _NO_TEXT = {"script", "style"}  # what they hold is code, not page text
 _CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
@@ -91,6 +93,10 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
     relative = byline_date(title_element, now=now) if now is not None else None
     if relative is not None:
         return _result(relative, "byline", relative.evidence, utc_offset_minutes)
+    line = date_line(title_element, utc_offset_minutes=utc_offset_minutes, lang=lang)
+    if (line is not None and (now is None or line.value <= now + timedelta(hours=14))
+            and fits_url(line.local_date, url or canonical_url)):
+        return _result(line, "date_line", line.evidence, utc_offset_minutes)
     found = fallback_day(tree, near_headline=near_headline_text(title_element), url=url or canonical_url, now=now, lang=lang)
     if found is not None:
         return PublishedDate(day_value(found.day, utc_offset_minutes), "fallback", found.evidence,
@@ -281,24 +287,54 @@ def above_headline_window(title_element: Any | None) -> str:
     return " \n ".join(reversed(_line_list(nearest_first)))
 
 
-def near_headline_text(title_element: Any | None, *, after_chars: int = 3000, before_chars: int = 600) -> str:
+def near_headline_text(title_element: Any | None) -> str:
     """The page text around the headline in any element, body lines included, page chrome above it
     excluded: where a visible publication date sits when no byline pattern holds it."""
+    return " \n ".join(text for text, _ in near_headline_lines(title_element))
+
+
+def near_headline_lines(title_element: Any | None, *, after_chars: int = 3000,
+                        before_chars: int = 600) -> list[tuple[str, Any]]:
+    """(text, element holding it) of near_headline_text, whitespace-normalised, in page order."""
     if title_element is None:
-        return ""
+        return []
     holders = set(title_element.iterancestors())
-    before = [text for text, holder in _texts_before(title_element) if not _in_chrome(holder, holders)]
-    return " \n ".join([*reversed(_budget(before, before_chars)), " ".join(title_element.text_content().split()),
-                        *_budget((text for text, _ in _texts_after(title_element)), after_chars)])
+    before = [(text, holder) for text, holder in _texts_before(title_element) if not _in_chrome(holder, holders)]
+    return [*reversed(_budget(before, before_chars)), (" ".join(title_element.text_content().split()), title_element),
+            *_budget(_texts_after(title_element), after_chars)]
 
 
-def _budget(texts: Iterable[str], limit: int) -> list[str]:
-    """Whitespace-normalised non-empty texts, in order, until `limit` characters are taken."""
+def date_line(title_element: Any | None, *, utc_offset_minutes: int | None = None,
+              lang: str | None = None) -> DateMatch | None:
+    """A short line near the headline, in any element, that is a date and little else («03 آب 2023»,
+    «نشر في: 3/8/2023 10:15»), when every such line there names the same day.
+
+    Table-layout CMSs put the date in a cell or span away from the headline, past the body's
+    first paragraph, where the byline reading stops. A sentence of the body that mentions a
+    date is not such a line, and a list of related stories (lines naming several days) is refused.
+    """
+    found = []
+    for line, holder in near_headline_lines(title_element):
+        if len(line) > _DATE_LINE_CHARS or _embedded(holder):
+            continue
+        found += [m for m in _publication_dates(line, utc_offset_minutes, lang, None)
+                  if len(m.evidence) >= _DATE_LINE_SHARE * len(line)]
+    return found[0] if len({m.local_date for m in found}) == 1 else None
+
+
+def _embedded(holder: Any | None) -> bool:
+    """Inside a quoted embed (a tweet's blockquote, a figure) or a link: such a date is the embed's or
+    the linked page's, not this article's."""
+    return holder is not None and any(el.tag in _EMBED_TAGS for el in (holder, *holder.iterancestors()))
+
+
+def _budget(texts: Iterable[tuple[str, Any]], limit: int) -> list[tuple[str, Any]]:
+    """Whitespace-normalised non-empty (text, holder) pairs, in order, until `limit` characters are taken."""
     taken, total = [], 0
-    for text in texts:
+    for text, holder in texts:
         line = " ".join(text.split())
         if line:
-            taken.append(line)
+            taken.append((line, holder))
             total += len(line)
             if total >= limit:
                 break

@@ -1,5 +1,6 @@
-"""The last-resort day (extractors/dates_fallback.py): used only when rasid's own sources find no
-date, only as a day, and never a day the page does not show near its headline or one after the fetch.
+"""Dates for pages whose metadata, byline and URL give none: a short date line near the headline
+(any element), then the last-resort day (extractors/dates_fallback.py), only as a day, never a day
+the page does not show near its headline, nor one after the fetch.
 
 A wrong day is worse than none: an analyst reading "published 3 August" trusts it.
 """
@@ -38,12 +39,35 @@ def _page(before: str = "", after: str = "", head: str = "") -> str:
 VISIBLE = "<div class='info'><span class='date'>03/08/2023</span></div>"
 
 
-def test_a_day_written_only_in_the_page_text_is_found_as_a_day():
+def test_a_date_line_away_from_the_headline_is_found_as_a_day():
     article = extract_article(_page(after=VISIBLE), "https://news.example/a/1", utc_offset_hours=3, now=FETCHED)
-    assert article.date_source == "fallback"
+    assert article.date_source == "date_line"
     assert article.published_precision == "day"
     assert article.published_local.date().isoformat() == "2023-08-03"
     assert article.published.isoformat() == "2023-08-03T12:00:00+03:00"  # noon of the outlet's day, not 00:00
+    assert article.date_evidence == "03/08/2023"
+
+
+def test_a_table_layout_date_with_its_time_keeps_the_time():
+    cell = "<table><tr><td><span>الخميس , 3 آب , 2023 :: 10:15 ص</span></td></tr></table>"
+    article = extract_article(_page(after=cell), "https://news.example/a/1", utc_offset_hours=3, now=FETCHED)
+    assert article.date_source == "date_line" and article.published_precision == "time"
+    assert article.published.isoformat() == "2023-08-03T10:15:00+03:00"
+
+
+def test_dates_of_a_related_list_or_an_embedded_post_are_not_the_articles():
+    related = "<ul><li>3 آب 2023</li><li>1 آب 2023</li></ul>"
+    tweet = "<blockquote class='twitter-tweet'><a href='https://x.example/s/1'>August 1, 2023</a></blockquote>"
+    for after in (related, tweet):
+        assert extract_article(_page(after=after), "https://news.example/a/1", now=FETCHED).published is None
+
+
+def test_htmldate_finds_a_day_written_inside_a_sentence():
+    """A marked date element whose line is more than a date: htmldate's markup reading finds it,
+    and the day is written near the headline, so it is taken, as a day."""
+    article = extract_article(_page(after=MARKED), "https://news.example/a/1", utc_offset_hours=3, now=FETCHED)
+    assert article.date_source == "fallback" and article.published_precision == "day"
+    assert article.published.isoformat() == "2023-08-03T12:00:00+03:00"
     assert "03/08/2023" in article.date_evidence
 
 
@@ -52,10 +76,13 @@ def test_a_page_without_any_date_gets_none():
     assert article.published is None and article.published_precision is None and article.date_source is None
 
 
+MARKED = "<div class='info'><span class='date'>نشر على موقعنا يوم 03/08/2023</span></div>"
+
+
 def test_a_day_after_the_fetch_is_refused():
     early = datetime(2023, 7, 30, 9, 0, tzinfo=timezone.utc)
-    article = extract_article(_page(after=VISIBLE), "https://news.example/a/1", now=early)
-    assert article.published is None
+    for after in (VISIBLE, MARKED):
+        assert extract_article(_page(after=after), "https://news.example/a/1", now=early).published is None
 
 
 def test_a_header_clock_is_not_a_publication_day():
@@ -65,8 +92,8 @@ def test_a_header_clock_is_not_a_publication_day():
 
 
 def test_a_day_the_url_contradicts_is_refused():
-    article = extract_article(_page(after=VISIBLE), "https://news.example/2022/05/story", now=FETCHED)
-    assert article.published is None
+    for after in (VISIBLE, MARKED):
+        assert extract_article(_page(after=after), "https://news.example/2022/05/story", now=FETCHED).published is None
 
 
 def test_rasids_own_sources_come_first():
@@ -91,7 +118,7 @@ def test_cli_json_prints_the_day_alone(tmp_path):
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
     assert record["published"] == "2023-08-03"
-    assert record["published_precision"] == "day" and record["date_source"] == "fallback"
+    assert record["published_precision"] == "day" and record["date_source"] == "date_line"
 
 
 def test_a_day_only_date_is_stored_and_shown_as_the_day(tmp_path):
