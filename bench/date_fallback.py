@@ -101,6 +101,7 @@ def _count(counter: Counter, answer, truth: str | None) -> None:
 def measure(cases: list[Case], reference_from_rasid: bool = False) -> dict:
     out: dict = {name: {"used": Counter(), "full": Counter(), "stripped": Counter(), "ms": 0.0, "wrong_pages": []}
                  for name in (*SETTINGS, "rasid_on_stripped_pages")}
+    out["rasid_on_stripped_pages"]["by_source"] = Counter()
     for case in cases:
         rasid_day, source = _local_day(case)
         truth = case.date
@@ -123,12 +124,16 @@ def measure(cases: list[Case], reference_from_rasid: bool = False) -> dict:
                     row["wrong_pages"].append(f"{kind} {case.id}: {a.day} (reference {truth})")
         chain = _stripped_chain(case)
         _count(out["rasid_on_stripped_pages"]["stripped"], chain, truth)
+        if chain is not None:
+            out["rasid_on_stripped_pages"]["by_source"][
+                f"{chain.evidence} {'right' if chain.day.isoformat() == truth else 'wrong'}"] += 1
         if chain is not None and chain.day.isoformat() != truth:
             out["rasid_on_stripped_pages"]["wrong_pages"].append(f"{case.id}: {chain.day} via {chain.evidence}")
     for row in out.values():
         row["ms"] = round(row["ms"] / max(1, len(cases)), 1)
-        for kind in ("used", "full", "stripped"):
-            row[kind] = dict(row[kind])
+        for kind in ("used", "full", "stripped", "by_source"):
+            if kind in row:
+                row[kind] = dict(row[kind])
     return out
 
 
