@@ -1,9 +1,12 @@
 """Which publication date a page states, in a fixed order, with the evidence kept.
 
 Order: structured data (JSON-LD, then article meta tags, then `<time>`), the visible
-byline right under the headline, the URL, and last the feed's date. A source that
+byline right under the headline, the URL, the feed's date, a relative byline; then, for a
+page none of these dates, a short date line near the headline in any element, and last
+htmldate's day checked against the page (extractors/dates_fallback.py). A source that
 yields no full day (a bare year, a Hijri-only stamp, a weekday that contradicts the
-day, an "updated" stamp) is skipped rather than guessed, so the next source wins.
+day, an "updated" stamp) is skipped rather than guessed, so the next source wins. A day
+without a time has precision "day" and is held as noon of that day (`day_value`).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ _BYLINE_CHARS, _BODY_NODE_CHARS = 400, 200
 _FIRST_WEB_YEAR = 1995
 _MIN_OFFSET, _MAX_OFFSET = -12 * 60, 14 * 60  # the UTC offsets in use
 _MAX_DATE_CHARS = 120
+_MAX_ZONE_AHEAD = timedelta(hours=14)  # the furthest east UTC offset: a day "now" there may be tomorrow in UTC
 _EMBED_TAGS = {"blockquote", "figure", "figcaption", "a", "iframe", "aside"}
 _DATE_LINE_CHARS, _DATE_LINE_SHARE = 80, 0.5  # a date line: short, and the date is at least half of it
 _FOLLOWING_TEXTS, _PRECEDING_TEXTS = 200, 12  # text nodes read below and above the headline
@@ -93,15 +97,41 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
     relative = byline_date(title_element, now=now) if now is not None else None
     if relative is not None:
         return _result(relative, "byline", relative.evidence, utc_offset_minutes)
-    line = date_line(title_element, utc_offset_minutes=utc_offset_minutes, lang=lang)
-    if (line is not None and (now is None or line.value <= now + timedelta(hours=14))
-            and fits_url(line.local_date, url or canonical_url)):
-        return _result(line, "date_line", line.evidence, utc_offset_minutes)
-    found = fallback_day(tree, near_headline=near_headline_text(title_element), url=url or canonical_url, now=now, lang=lang)
-    if found is not None:
-        return PublishedDate(day_value(found.day, utc_offset_minutes), "fallback", found.evidence,
-                             utc_offset_minutes, "day")
-    return PublishedDate(None, None, None, utc_offset_minutes)
+    return (_undated_page(tree, title_element, url=url or canonical_url, now=now, lang=lang,
+                          outlet_offset=utc_offset_minutes)
+            or PublishedDate(None, None, None, utc_offset_minutes))
+
+
+def _undated_page(tree: lxml_html.HtmlElement, title_element: Any | None, *, url: str | None,
+                  now: datetime | None, lang: str | None, outlet_offset: int | None) -> PublishedDate | None:
+    """A date line near the headline, else htmldate's day, for a page nothing above dated.
+
+    Either must agree with the page's other evidence: not after the fetch, within a year or
+    year/month the URL writes, and not after an update stamp near the headline (a page is
+    not published after it was updated).
+    """
+    near = near_headline_text(title_element)
+    updated = _earliest_update(near, outlet_offset, lang)
+
+    def fits(day: date) -> bool:
+        return fits_url(day, url) and (updated is None or day <= updated)
+
+    line = date_line(title_element, utc_offset_minutes=outlet_offset, lang=lang)
+    if line is not None and (now is None or line.value <= now + _MAX_ZONE_AHEAD) and fits(line.local_date):
+        return _result(line, "date_line", line.evidence, outlet_offset)
+    found = fallback_day(tree, near_headline=near, url=url, now=now, lang=lang)
+    if found is not None and fits(found.day):
+        return PublishedDate(day_value(found.day, outlet_offset), "fallback", found.evidence, outlet_offset, "day")
+    return None
+
+
+def _earliest_update(text: str, utc_offset_minutes: int | None, lang: str | None) -> date | None:
+    """The earliest day an update stamp in `text` names («آخر تحديث: 5 آب 2023»), if any."""
+    matches = find_dates(text, utc_offset_minutes=utc_offset_minutes, lang=lang)
+    folded = fold(text).lower()
+    days = [m.local_date for i, m in enumerate(matches)
+            if m.confident and _is_update_stamp(folded, m, matches[i + 1].start if i + 1 < len(matches) else None)]
+    return min(days, default=None)
 
 
 def _plausible(match: DateMatch) -> bool:

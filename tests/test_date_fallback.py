@@ -96,6 +96,13 @@ def test_a_day_the_url_contradicts_is_refused():
         assert extract_article(_page(after=after), "https://news.example/2022/05/story", now=FETCHED).published is None
 
 
+def test_a_day_after_the_pages_update_stamp_is_refused():
+    updated = "<div><span>آخر تحديث: 1 آب 2023</span></div>"
+    for after in (VISIBLE, MARKED):
+        article = extract_article(_page(after=updated + after), "https://news.example/a/1", now=FETCHED)
+        assert article.published is None
+
+
 def test_rasids_own_sources_come_first():
     head = '<meta property="article:published_time" content="2023-08-01T08:00:00+03:00">'
     article = extract_article(_page(after=VISIBLE, head=head), "https://news.example/a/1", now=FETCHED)
