@@ -146,3 +146,12 @@ def test_a_day_only_date_is_stored_and_shown_as_the_day(tmp_path):
     assert format_local(stored.published, stored.utc_offset_minutes, day_only=True) == "2023-08-03"
     exported = ExportedArticle(stored, ()).to_dict()
     assert exported["published"] == "2023-08-03" and exported["published_precision"] == "day"
+
+
+def test_an_archive_hit_with_a_day_only_date_shows_the_day():
+    from storage.search import SearchHit
+
+    noon = datetime(2023, 8, 3, 9, 0)  # 12:00 at +03:00, as storage keeps it (UTC)
+    hit = SearchHit(1, "https://news.example/a/1", "o", "t", noon, None, (), "", (), "",
+                    published_precision="day")
+    assert hit.to_dict()["published"] == "2023-08-03" and hit.to_dict()["published_precision"] == "day"
