@@ -25,13 +25,14 @@ import sys
 import time
 from collections import Counter
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from extraction_eval import NEW_OUTLETS, SHARED, Case, corpus_cases, replay_cases  # noqa: E402
+from extraction_eval import NEW_OUTLETS, SHARED, Case, _patched, corpus_cases, replay_cases  # noqa: E402
 
 from extractors import dates_fallback  # noqa: E402
 from extractors.article import extract_article, prepare_html  # noqa: E402
@@ -62,15 +63,14 @@ def _tree(html: str):
 
 
 def _fallback(name: str, tree, case: Case, settings: dict):
-    """The fallback as shipped; "…_unchecked": without the check that the day is written on the page."""
+    """The fallback as shipped; "…_unchecked": without the check that the day is written near the headline."""
+    near = near_headline_text(_headline(tree, case))
+    call = partial(dates_fallback.fallback_day, tree, near_headline=near, url=case.url, now=NOW, lang=case.lang,
+                   settings=settings)
     if not name.endswith("_unchecked"):
-        return dates_fallback.fallback_day(tree, near_headline=near_headline_text(_headline(tree, case)), url=case.url, now=NOW, lang=case.lang, settings=settings)
-    original = dates_fallback._written
-    dates_fallback._written = lambda *a: "(not checked)"
-    try:
-        return dates_fallback.fallback_day(tree, near_headline=near_headline_text(_headline(tree, case)), url=case.url, now=NOW, lang=case.lang, settings=settings)
-    finally:
-        dates_fallback._written = original
+        return call()
+    with _patched(dates_fallback, "_written", lambda *a: "(not checked)"):
+        return call()
 
 
 def _stripped_chain(case: Case):

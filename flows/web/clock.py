@@ -22,7 +22,7 @@ class Clock:
         (stored as the day's noon on the outlet's clock, it is the same day for any reader within 12 h)."""
         if moment is None:
             return ""
-        return f"{moment.astimezone(self.zone):%Y-%m-%d}" if day_only else f"{moment.astimezone(self.zone):%Y-%m-%d %H:%M}"
+        return f"{moment.astimezone(self.zone):{'%Y-%m-%d' if day_only else '%Y-%m-%d %H:%M'}}"
 
     def day(self, moment: datetime) -> date:
         return moment.astimezone(self.zone).date()
