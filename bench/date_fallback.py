@@ -10,7 +10,8 @@ For each htmldate setting, three counts of right / wrong / none:
 - `full`: every page with a reference day, the page as it is (how often htmldate is wrong at all);
 - `stripped`: the same pages with JSON-LD, date meta tags and `<time>` removed, so htmldate has
   to read what an undated page offers (URL, text, other markup): the case the fallback is for.
-Plus mean milliseconds per call of each setting, and `rasid_on_stripped_pages`: rasid's whole
+Plus mean milliseconds per call of each setting, `date_line_alone`: what the date-line step
+(extractors/dates_page.date_line) alone answers on every page as it is, and `rasid_on_stripped_pages`: rasid's whole
 date order (byline, URL, date line, fallback) on the stripped pages, wrong pages named with the
 source that answered.
 """
@@ -36,7 +37,7 @@ from extraction_eval import NEW_OUTLETS, SHARED, Case, _patched, corpus_cases, r
 
 from extractors import dates_fallback  # noqa: E402
 from extractors.article import extract_article, prepare_html  # noqa: E402
-from extractors.dates_page import near_headline_text  # noqa: E402
+from extractors.dates_page import date_line, near_headline_text  # noqa: E402
 from lxml import html as lxml_html  # noqa: E402
 
 SETTINGS = {
@@ -73,6 +74,14 @@ def _fallback(name: str, tree, case: Case, settings: dict):
         return call()
 
 
+def _date_line_day(case: Case):
+    """What the date line step alone would answer on the page, whatever the sources before it say."""
+    tree = _tree(case.html)
+    line = date_line(_headline(tree, case), utc_offset_minutes=round((case.utc_offset_hours or 0) * 60) or None,
+                     lang=case.lang)
+    return dates_fallback.FallbackDay(line.local_date, line.evidence) if line else None
+
+
 def _stripped_chain(case: Case):
     """rasid's whole date order (byline, URL, date line, fallback) on the page without its metadata."""
     a = extract_article(_STRUCTURED.sub(" ", case.html), case.url, overrides=case.overrides,
@@ -100,7 +109,7 @@ def _count(counter: Counter, answer, truth: str | None) -> None:
 
 def measure(cases: list[Case], reference_from_rasid: bool = False) -> dict:
     out: dict = {name: {"used": Counter(), "full": Counter(), "stripped": Counter(), "ms": 0.0, "wrong_pages": []}
-                 for name in (*SETTINGS, "rasid_on_stripped_pages")}
+                 for name in (*SETTINGS, "date_line_alone", "rasid_on_stripped_pages")}
     out["rasid_on_stripped_pages"]["by_source"] = Counter()
     for case in cases:
         rasid_day, source = _local_day(case)
@@ -122,6 +131,10 @@ def measure(cases: list[Case], reference_from_rasid: bool = False) -> dict:
             for kind, a in (("full", answer), ("stripped", stripped)):
                 if a is not None and a.day.isoformat() != truth:
                     row["wrong_pages"].append(f"{kind} {case.id}: {a.day} (reference {truth})")
+        alone = _date_line_day(case)
+        _count(out["date_line_alone"]["full"], alone, truth)
+        if alone is not None and alone.day.isoformat() != truth:
+            out["date_line_alone"]["wrong_pages"].append(f"{case.id}: {alone.day} «{alone.evidence}» (reference {truth})")
         chain = _stripped_chain(case)
         _count(out["rasid_on_stripped_pages"]["stripped"], chain, truth)
         if chain is not None:

@@ -44,6 +44,7 @@ _FIRST_WEB_YEAR = 1995
 _MIN_OFFSET, _MAX_OFFSET = -12 * 60, 14 * 60  # the UTC offsets in use
 _MAX_DATE_CHARS = 120
 _MAX_ZONE_AHEAD = timedelta(hours=14)  # the furthest east UTC offset: a day "now" there may be tomorrow in UTC
+_UPDATE_MARK = re.compile(r"updat|modif", re.I)
 _EMBED_TAGS = {"blockquote", "figure", "figcaption", "a", "iframe", "aside"}
 _DATE_LINE_CHARS, _DATE_LINE_SHARE = 80, 0.5  # a date line: short, and the date is at least half of it
 _FOLLOWING_TEXTS, _PRECEDING_TEXTS = 200, 12  # text nodes read below and above the headline
@@ -342,14 +343,29 @@ def date_line(title_element: Any | None, *, utc_offset_minutes: int | None = Non
     Table-layout CMSs put the date in a cell or span away from the headline, past the body's
     first paragraph, where the byline reading stops. A sentence of the body that mentions a
     date is not such a line, and a list of related stories (lines naming several days) is refused.
+    An update stamp is not the publication: a line after one that ends with «آخر تحديث» /
+    "Updated", or in an element whose class, id or itemprop says updated/modified, is skipped.
     """
     found = []
+    previous = ""
     for line, holder in near_headline_lines(title_element):
-        if len(line) > _DATE_LINE_CHARS or _embedded(holder):
-            continue
-        found += [m for m in _publication_dates(line, utc_offset_minutes, lang, None)
-                  if len(m.evidence) >= _DATE_LINE_SHARE * len(line)]
+        if not (len(line) > _DATE_LINE_CHARS or _embedded(holder) or _marked_update(previous, holder)):
+            found += [m for m in _publication_dates(line, utc_offset_minutes, lang, None)
+                      if len(m.evidence) >= _DATE_LINE_SHARE * len(line)]
+        previous = line
     return found[0] if len({m.local_date for m in found}) == 1 else None
+
+
+def _marked_update(previous_line: str, holder: Any | None) -> bool:
+    """The line before ends with an update word, or the element (or its parent) is marked as an
+    update/modification and not as the publication."""
+    before = fold(previous_line).lower().rstrip(" :：-–|")
+    if any(before.endswith(marker) for marker in UPDATE_MARKERS):
+        return True
+    marks = [" ".join(el.get(a) or "" for a in ("class", "id", "itemprop"))
+             for el in (holder, holder.getparent() if holder is not None else None) if el is not None]
+    # WordPress marks an unmodified post's date "entry-date published updated": published wins
+    return any(_UPDATE_MARK.search(mark) and not _PUBLISH_CLASS.search(mark) for mark in marks)
 
 
 def _embedded(holder: Any | None) -> bool:

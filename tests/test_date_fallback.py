@@ -103,6 +103,13 @@ def test_a_day_after_the_pages_update_stamp_is_refused():
         assert article.published is None
 
 
+def test_an_update_stamp_line_is_not_the_publication_day():
+    marked = "<div><time class='entry-updated'>August 3, 2023</time></div>"
+    after_word = "<div><span>Updated</span> <span>August 3, 2023</span></div>"
+    for after in (marked, after_word):
+        assert extract_article(_page(after=after), "https://news.example/a/1", now=FETCHED).date_source != "date_line"
+
+
 def test_rasids_own_sources_come_first():
     head = '<meta property="article:published_time" content="2023-08-01T08:00:00+03:00">'
     article = extract_article(_page(after=VISIBLE, head=head), "https://news.example/a/1", now=FETCHED)
