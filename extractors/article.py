@@ -48,7 +48,7 @@ class ExtractedArticle:
     title: str | None
     text: str
     published: datetime | None      # aware, with the page's own UTC offset (the outlet's when it gives none)
-    date_source: str | None         # "jsonld" | "meta" | "time" | "byline" | "url" | "feed" | None
+    date_source: str | None         # "jsonld" | "meta" | "time" | "byline" | "url" | "feed" | "fallback" | None
     utc_offset_minutes: int | None  # published's offset: the page's, else the outlet's (Baghdad = 180)
     author: str | None
     site_name: str | None
@@ -58,6 +58,7 @@ class ExtractedArticle:
     agency: str | None              # "Reuters" | "AP" | "AFP" | "DPA" | "Anadolu" | None
     date_evidence: str | None       # the string the date was read from
     line_keys: tuple[str, ...] = ()  # the text's lines as extractors.site_lines keys, before site lines were dropped
+    published_precision: str | None = None  # "time"; "day" when only the day is known (published is its noon)
 
     @property
     def published_local(self) -> datetime | None:
@@ -106,7 +107,7 @@ def extract_article(html: str, url: str | None = None, *, feed_date: datetime | 
         canonical_url=canonical or url,
         image=meta_content(tree, "og:image", "twitter:image", "twitter:image:src"),
         agency=detect_agency(full_text, author=author), date_evidence=published.evidence,
-        line_keys=line_keys(full_text))
+        line_keys=line_keys(full_text), published_precision=published.precision)
 
 
 def _without_site_names(titles: list[str], site_name: str | None, host: frozenset[str]) -> list[str]:

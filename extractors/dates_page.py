@@ -1,9 +1,12 @@
 """Which publication date a page states, in a fixed order, with the evidence kept.
 
 Order: structured data (JSON-LD, then article meta tags, then `<time>`), the visible
-byline right under the headline, the URL, and last the feed's date. A source that
+byline right under the headline, the URL, the feed's date, a relative byline; then, for a
+page none of these dates, a short date line near the headline in any element, and last
+htmldate's day checked against the page (extractors/dates_fallback.py). A source that
 yields no full day (a bare year, a Hijri-only stamp, a weekday that contradicts the
-day, an "updated" stamp) is skipped rather than guessed, so the next source wins.
+day, an "updated" stamp) is skipped rather than guessed, so the next source wins. A day
+without a time has precision "day" and is held as noon of that day (`day_value`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from extractors.dates import DateMatch, find_dates, parse_structured
+from extractors.dates_fallback import fallback_day, fits_url
 from extractors.dates_names import UPDATE_MARKERS, fold
 
 _META_NAMES = (  # (attribute, value) in order of trust
@@ -39,6 +43,10 @@ _BYLINE_CHARS, _BODY_NODE_CHARS = 400, 200
 _FIRST_WEB_YEAR = 1995
 _MIN_OFFSET, _MAX_OFFSET = -12 * 60, 14 * 60  # the UTC offsets in use
 _MAX_DATE_CHARS = 120
+_MAX_ZONE_AHEAD = timedelta(hours=14)  # the furthest east UTC offset: a day "now" there may be tomorrow in UTC
+_UPDATE_MARK = re.compile(r"updat|modif", re.I)
+_EMBED_TAGS = {"blockquote", "figure", "figcaption", "a", "iframe", "aside"}
+_DATE_LINE_CHARS, _DATE_LINE_SHARE = 80, 0.5  # a date line: short, and the date is at least half of it
 _FOLLOWING_TEXTS, _PRECEDING_TEXTS = 200, 12  # text nodes read below and above the headline
 _NO_TEXT = {"script", "style"}  # what they hold is code, not page text
 _CHROME_TAGS = {"header", "nav", "footer", "aside", "menu"}
@@ -50,9 +58,10 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)/(?:[a-z_\-]+/)?(\d{1,2})/(\d{1,2})(?:/
 @dataclass(frozen=True)
 class PublishedDate:
     value: datetime | None          # aware, on the clock of utc_offset_minutes (UTC when unknown)
-    source: str | None              # "jsonld" | "meta" | "time" | "byline" | "url" | "feed" | None
+    source: str | None              # "jsonld" | "meta" | "time" | "byline" | "url" | "feed" | "fallback" | None
     evidence: str | None
     utc_offset_minutes: int | None
+    precision: str | None = None    # "time", or "day" when only the day is known (value: its noon, see day_value)
 
 
 def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_element: Any | None,
@@ -85,11 +94,45 @@ def resolve_published(tree: lxml_html.HtmlElement, *, url: str | None, title_ele
     if feed_date is not None:
         value = feed_date if feed_date.tzinfo else feed_date.replace(tzinfo=timezone.utc)
         offset = utc_offset_minutes if utc_offset_minutes is not None else _own_offset(value)
-        return PublishedDate(in_offset(value, offset), "feed", feed_date.isoformat(), offset)
+        return PublishedDate(in_offset(value, offset), "feed", feed_date.isoformat(), offset, "time")
     relative = byline_date(title_element, now=now) if now is not None else None
     if relative is not None:
         return _result(relative, "byline", relative.evidence, utc_offset_minutes)
-    return PublishedDate(None, None, None, utc_offset_minutes)
+    return (_undated_page(tree, title_element, url=url or canonical_url, now=now, lang=lang,
+                          outlet_offset=utc_offset_minutes)
+            or PublishedDate(None, None, None, utc_offset_minutes))
+
+
+def _undated_page(tree: lxml_html.HtmlElement, title_element: Any | None, *, url: str | None,
+                  now: datetime | None, lang: str | None, outlet_offset: int | None) -> PublishedDate | None:
+    """A date line near the headline, else htmldate's day, for a page nothing above dated.
+
+    Either must agree with the page's other evidence: not after the fetch, within a year or
+    year/month the URL writes, and not after an update stamp near the headline (a page is
+    not published after it was updated).
+    """
+    near = near_headline_text(title_element)
+    updated = _earliest_update(near, outlet_offset, lang)
+
+    def fits(day: date) -> bool:
+        return fits_url(day, url) and (updated is None or day <= updated)
+
+    line = date_line(title_element, utc_offset_minutes=outlet_offset, lang=lang)
+    if line is not None and (now is None or line.value <= now + _MAX_ZONE_AHEAD) and fits(line.local_date):
+        return _result(line, "date_line", line.evidence, outlet_offset)
+    found = fallback_day(tree, near_headline=near, url=url, now=now, lang=lang)
+    if found is not None and fits(found.day):
+        return PublishedDate(day_value(found.day, outlet_offset), "fallback", found.evidence, outlet_offset, "day")
+    return None
+
+
+def _earliest_update(text: str, utc_offset_minutes: int | None, lang: str | None) -> date | None:
+    """The earliest day an update stamp in `text` names («آخر تحديث: 5 آب 2023»), if any."""
+    matches = find_dates(text, utc_offset_minutes=utc_offset_minutes, lang=lang)
+    folded = fold(text).lower()
+    days = [m.local_date for i, m in enumerate(matches)
+            if m.confident and _is_update_stamp(folded, m, matches[i + 1].start if i + 1 < len(matches) else None)]
+    return min(days, default=None)
 
 
 def _plausible(match: DateMatch) -> bool:
@@ -100,7 +143,20 @@ def _plausible(match: DateMatch) -> bool:
 def _result(match: DateMatch, source: str, evidence: str, outlet_offset: int | None,
             byline: DateMatch | None = None) -> PublishedDate:
     offset = page_offset(match, outlet_offset, byline)
-    return PublishedDate(in_offset(match.value, offset), source, evidence, offset)
+    if not match.has_time:
+        return PublishedDate(day_value(match.local_date, offset), source, evidence, offset, "day")
+    return PublishedDate(in_offset(match.value, offset), source, evidence, offset, "time")
+
+
+def day_value(day: date, offset_minutes: int | None) -> datetime:
+    """A day known without its time, as noon of that day on the outlet's clock (UTC when unknown).
+
+    Not midnight: 00:00 at +03:00 is the previous day in UTC and in any zone west of the
+    outlet, while noon stays on the same calendar day for every reader within 12 hours of
+    the outlet, and is at most 12 hours from the real instant in time windows. Shown as
+    the day alone wherever `precision` is "day".
+    """
+    return datetime(day.year, day.month, day.day, 12, tzinfo=timezone(timedelta(minutes=offset_minutes or 0)))
 
 
 def page_offset(match: DateMatch, outlet_offset: int | None, byline: DateMatch | None = None) -> int | None:
@@ -260,6 +316,75 @@ def above_headline_window(title_element: Any | None) -> str:
     nearest_first = [text for text, holder in islice(_texts_before(title_element), _PRECEDING_TEXTS)
                      if not _in_chrome(holder, holders)]
     return " \n ".join(reversed(_line_list(nearest_first)))
+
+
+def near_headline_text(title_element: Any | None) -> str:
+    """The page text around the headline in any element, body lines included, page chrome above it
+    excluded: where a visible publication date sits when no byline pattern holds it."""
+    return " \n ".join(text for text, _ in near_headline_lines(title_element))
+
+
+def near_headline_lines(title_element: Any | None, *, after_chars: int = 3000,
+                        before_chars: int = 600) -> list[tuple[str, Any]]:
+    """(text, element holding it) of near_headline_text, whitespace-normalised, in page order."""
+    if title_element is None:
+        return []
+    holders = set(title_element.iterancestors())
+    before = [(text, holder) for text, holder in _texts_before(title_element) if not _in_chrome(holder, holders)]
+    return [*reversed(_budget(before, before_chars)), (" ".join(title_element.text_content().split()), title_element),
+            *_budget(_texts_after(title_element), after_chars)]
+
+
+def date_line(title_element: Any | None, *, utc_offset_minutes: int | None = None,
+              lang: str | None = None) -> DateMatch | None:
+    """A short line near the headline, in any element, that is a date and little else («03 آب 2023»,
+    «نشر في: 3/8/2023 10:15»), when every such line there names the same day.
+
+    Table-layout CMSs put the date in a cell or span away from the headline, past the body's
+    first paragraph, where the byline reading stops. A sentence of the body that mentions a
+    date is not such a line, and a list of related stories (lines naming several days) is refused.
+    An update stamp is not the publication: a line after one that ends with «آخر تحديث» /
+    "Updated", or in an element whose class, id or itemprop says updated/modified, is skipped.
+    """
+    found = []
+    previous = ""
+    for line, holder in near_headline_lines(title_element):
+        if not (len(line) > _DATE_LINE_CHARS or _embedded(holder) or _marked_update(previous, holder)):
+            found += [m for m in _publication_dates(line, utc_offset_minutes, lang, None)
+                      if len(m.evidence) >= _DATE_LINE_SHARE * len(line)]
+        previous = line
+    return found[0] if len({m.local_date for m in found}) == 1 else None
+
+
+def _marked_update(previous_line: str, holder: Any | None) -> bool:
+    """The line before ends with an update word, or the element (or its parent) is marked as an
+    update/modification and not as the publication."""
+    before = fold(previous_line).lower().rstrip(" :：-–|")
+    if any(before.endswith(marker) for marker in UPDATE_MARKERS):
+        return True
+    marks = [" ".join(el.get(a) or "" for a in ("class", "id", "itemprop"))
+             for el in (holder, holder.getparent() if holder is not None else None) if el is not None]
+    # WordPress marks an unmodified post's date "entry-date published updated": published wins
+    return any(_UPDATE_MARK.search(mark) and not _PUBLISH_CLASS.search(mark) for mark in marks)
+
+
+def _embedded(holder: Any | None) -> bool:
+    """Inside a quoted embed (a tweet's blockquote, a figure) or a link: such a date is the embed's or
+    the linked page's, not this article's."""
+    return holder is not None and any(el.tag in _EMBED_TAGS for el in (holder, *holder.iterancestors()))
+
+
+def _budget(texts: Iterable[tuple[str, Any]], limit: int) -> list[tuple[str, Any]]:
+    """Whitespace-normalised non-empty (text, holder) pairs, in order, until `limit` characters are taken."""
+    taken, total = [], 0
+    for text, holder in texts:
+        line = " ".join(text.split())
+        if line:
+            taken.append((line, holder))
+            total += len(line)
+            if total >= limit:
+                break
+    return taken
 
 
 # The text nodes around the headline are walked in Python, one at a time, rather than taken

@@ -44,7 +44,9 @@ class ExportedArticle:
     def to_dict(self, with_text: bool = True) -> dict:
         a = self.article
         out = {"id": a.id, "url": a.url, "outlet": a.outlet_id, "title": a.title,
-               "published": _iso(a.published, a.utc_offset_minutes), "date_source": a.date_source, "fetched": _iso(a.fetched),
+               "published": _iso(a.published, a.utc_offset_minutes, a.published_precision),
+               "published_precision": a.published_precision,
+               "date_source": a.date_source, "fetched": _iso(a.fetched),
                "lang": a.lang, "author": a.author, "agency": a.agency, "story_id": a.story_id,
                "matches": [{"topic": m.topic_id, "terms": list(m.terms), "snippet": m.snippet} for m in self.matches]}
         if with_text:
@@ -58,11 +60,13 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
-def _iso(value: datetime | None, offset_minutes: int | None = None) -> str | None:
-    """ISO 8601 on the outlet's clock when its offset is stored (the outlet's day), else UTC."""
+def _iso(value: datetime | None, offset_minutes: int | None = None, precision: str | None = None) -> str | None:
+    """ISO 8601 on the outlet's clock when its offset is stored (the outlet's day), else UTC; the
+    day alone when the page gave no time (as `rasid extract --json` prints it)."""
     if not value:
         return None
-    return _utc(value).astimezone(timezone(timedelta(minutes=offset_minutes or 0))).isoformat()
+    local = _utc(value).astimezone(timezone(timedelta(minutes=offset_minutes or 0)))
+    return local.date().isoformat() if precision == "day" else local.isoformat()
 
 
 def iter_export(session: Session, where: ArchiveFilter = ArchiveFilter(),

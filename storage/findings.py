@@ -45,6 +45,7 @@ class ArticleRow:
     signature: str | None
     stance: str | None = None  # claim | confirmation | denial | report (extractors/stance.py)
     stance_by: str | None = None
+    published_precision: str | None = None  # "day": published is the day's noon, show the day alone
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def story_articles(session: Session, story_id: int) -> list[ArticleRow]:
     rows = session.execute(select(Article.id, Article.url, Article.outlet_id, Article.title,
                                   func.substr(Article.text, 1, LEAD_CHARS), Article.published,
                                   Article.utc_offset_minutes, Article.fetched, Article.lang, Article.agency,
-                                  Article.signature, Article.stance, Article.stance_by)
+                                  Article.signature, Article.stance, Article.stance_by, Article.published_precision)
                            .where(Article.story_id == story_id).order_by(when, Article.id))
     return [ArticleRow(r[0], r[1], r[2], r[3] or "", r[4] or "", as_utc(r[5]), r[6], as_utc(r[7]), *r[8:])
             for r in rows]

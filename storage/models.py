@@ -64,6 +64,9 @@ class Article(SQLModel, table=True):
     published: Optional[datetime] = Field(default=None, index=True)
     date_source: Optional[str] = None
     utc_offset_minutes: Optional[int] = None
+    # "day" when the page gave only the day: published is then noon of that day on the outlet's clock
+    # (extractors/dates_page.day_value) and is shown as the day alone; "time" or NULL otherwise
+    published_precision: Optional[str] = None
     fetched: datetime = Field(default_factory=utcnow)
     lang: Optional[str] = None
     author: Optional[str] = None

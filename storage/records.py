@@ -23,6 +23,7 @@ class NewArticle:
     published: datetime | None = None
     date_source: str | None = None
     utc_offset_minutes: int | None = None
+    published_precision: str | None = None  # "time" | "day" (published is then the day's noon) | None
     lang: str | None = None
     author: str | None = None
     agency: str | None = None

@@ -77,10 +77,17 @@ class SearchHit:
     highlights: tuple[tuple[int, int], ...]
     marked: str
     topics: tuple[str, ...] = ()
+    published_precision: str | None = None  # "day": published is the day's noon (UTC here), the day alone is known
+
+    @property
+    def day_only(self) -> bool:
+        return self.published is not None and self.published_precision == "day"
 
     def to_dict(self) -> dict:
         return {"id": self.article_id, "url": self.url, "outlet": self.outlet_id, "title": self.title,
-                "published": self.published.isoformat() if self.published else None, "story_id": self.story_id,
+                "published": (self.published.date().isoformat() if self.day_only
+                              else self.published.isoformat() if self.published else None),
+                "published_precision": self.published_precision, "story_id": self.story_id,
                 "terms": list(self.terms), "snippet": self.snippet,
                 "highlights": [list(h) for h in self.highlights], "topics": list(self.topics)}
 
@@ -332,7 +339,7 @@ def _verify(session: Session, matcher, ids: list[int]) -> Iterator[SearchHit | N
     """Per candidate, in the order given: its hit if it really matches, else None."""
     rows = {row.id: row for row in session.execute(
         select(Article.id, Article.url, Article.outlet_id, Article.title, Article.text, Article.published,
-               Article.story_id).where(Article.id.in_(ids)))}
+               Article.story_id, Article.published_precision).where(Article.id.in_(ids)))}
     for article_id in ids:
         row = rows.get(article_id)
         found = matcher.match(row.title or "", row.text or "") if row else ()
@@ -341,7 +348,7 @@ def _verify(session: Session, matcher, ids: list[int]) -> Iterator[SearchHit | N
             continue
         m = found[0]
         yield SearchHit(row.id, row.url, row.outlet_id, row.title, row.published, row.story_id, m.terms,
-                        m.snippet, m.highlights, m.marked())
+                        m.snippet, m.highlights, m.marked(), published_precision=row.published_precision)
 
 
 def _with_topics(session: Session, hits: list[SearchHit]) -> list[SearchHit]:

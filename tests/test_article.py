@@ -134,8 +134,8 @@ def test_cli_prints_the_json_fields():
     result = CliRunner().invoke(app, ["extract", str(CORPUS / row["file"]), "--url", row["url"], "--json"])
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
-    assert set(record) == {"title", "published", "date_source", "author", "lang", "text", "canonical_url", "agency"}
-    assert record["lang"] == "fa" and record["published"].startswith("2020-06-22T")
+    assert set(record) == {"title", "published", "published_precision", "date_source", "author", "lang", "text", "canonical_url", "agency"}
+    assert record["lang"] == "fa" and record["published_precision"] == "time" and record["published"].startswith("2020-06-22T")
     assert datetime.fromisoformat(record["published"]).tzinfo is not None
 
 

@@ -148,7 +148,8 @@ def view_builder(outlet_names: Mapping[str, str], topic_titles: Mapping[str, str
         return AlertView(
             topic_ids=tuple(claimed.topics), topic_titles=tuple(topic_titles.get(t, t) for t in claimed.topics),
             title=article.title, outlet=outlet_names.get(article.outlet_id, article.outlet_id),
-            published=format_local(article.published, article.utc_offset_minutes), url=article.url,
+            published=format_local(article.published, article.utc_offset_minutes,
+                                   day_only=article.published_precision == "day"), url=article.url,
             snippet=match.snippet if match else "", highlights=tuple(tuple(h) for h in (match.highlights if match else ())),
             terms=tuple(dict.fromkeys(term for m in claimed.matches for term in m.terms)), also=tuple(others), kind=claimed.alert.kind,
             entities=_entities(gazetteer, article.title, article.text or ""),
@@ -184,12 +185,15 @@ def _entities(gazetteer, title: str, text: str) -> tuple[str, ...]:
     return tuple(e.name_ar for e in gazetteer.find(title, text))[:12]
 
 
-def format_local(published, offset_minutes: int | None) -> str:
-    """Publication time in the outlet's own offset when known, else UTC."""
+def format_local(published, offset_minutes: int | None, day_only: bool = False) -> str:
+    """Publication time in the outlet's own offset when known, else UTC; the outlet's day alone
+    when the page gave no time (its stored noon is not an hour anyone published at)."""
     if published is None:
         return "unknown time"
     offset = timedelta(minutes=offset_minutes or 0)
     local = (published if published.tzinfo else published.replace(tzinfo=timezone.utc)).astimezone(timezone(offset))
+    if day_only:
+        return local.strftime("%Y-%m-%d")
     hours = offset.total_seconds() / 3600
     return local.strftime("%Y-%m-%d %H:%M") + (f" (UTC{hours:+g})" if offset_minutes else " UTC")
 

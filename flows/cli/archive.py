@@ -82,7 +82,8 @@ def search(
                           "full_scan": result.full_scan}, ensure_ascii=False, indent=2))
         return
     for hit in result.hits:
-        when = f"{hit.published:%Y-%m-%d %H:%M} UTC" if hit.published else "undated"
+        when = (f"{hit.published:%Y-%m-%d} (day only)" if hit.day_only
+                else f"{hit.published:%Y-%m-%d %H:%M} UTC" if hit.published else "undated")
         topics = f"  [{', '.join(hit.topics)}]" if hit.topics else ""
         console.print(f"[bold]{hit.title}[/]", highlight=False)
         console.print(f"  {when} · {hit.outlet_id}{topics}", highlight=False, markup=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -13,7 +13,8 @@ from rich.table import Table
 
 from flows.cli.app import app, console, user_errors
 
-_JSON_FIELDS = ("title", "published", "date_source", "author", "lang", "text", "canonical_url", "agency")
+_JSON_FIELDS = ("title", "published", "published_precision", "date_source", "author", "lang", "text", "canonical_url",
+                "agency")
 
 
 @app.command()
@@ -26,8 +27,9 @@ def extract(
                                                      help="The outlet's local offset, for dates written without a zone "
                                                           "(Baghdad: 3)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object: title, published (ISO 8601 with the "
-                                 "page's own UTC offset, else the outlet's), date_source, author, lang, text, "
-                                 "canonical_url, agency."),
+                                 "page's own UTC offset, else the outlet's; the day alone, 2023-08-03, when the "
+                                 "page gives no time), published_precision (time, day or null), date_source, "
+                                 "author, lang, text, canonical_url, agency."),
 ) -> None:
     """Extract the headline, publication date, language, agency and main text of one saved page."""
     from extractors.article import extract_article
@@ -37,11 +39,19 @@ def extract(
         text, encoding = decode_html(file.read_bytes(), None)
         article = extract_article(text, url, utc_offset_hours=utc_offset_hours)
     record = {name: getattr(article, name) for name in _JSON_FIELDS}
-    record["published"] = article.published.isoformat() if article.published else None
+    record["published"] = shown_published(article.published, article.published_precision)
     if as_json:
         print(json.dumps(record, ensure_ascii=False, indent=2))
         return
     _print(article, record, encoding)
+
+
+def shown_published(published: datetime | None, precision: str | None) -> str | None:
+    """ISO 8601 with the page's offset; the outlet's day alone when the page gave no time, so no
+    reader takes the stored noon for the hour it was published."""
+    if published is None:
+        return None
+    return published.date().isoformat() if precision == "day" else published.isoformat()
 
 
 def _print(article, record: dict, encoding: str) -> None:
@@ -49,6 +59,8 @@ def _print(article, record: dict, encoding: str) -> None:
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
     utc = article.published.astimezone(timezone.utc).isoformat() if article.published else "—"
+    if article.published_precision == "day":
+        utc = "— (the day only: no time on the page)"
     rows = [("title", article.title or "—"), ("published", record["published"] or "—"),
             ("published (UTC)", utc), ("date source", article.date_source or "—"),
             ("date evidence", article.date_evidence or "—"), ("author", article.author or "—"),

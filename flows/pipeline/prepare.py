@@ -46,6 +46,8 @@ def prepare(matcher, outlet: Outlet, item: FeedItem, page: FetchResult, gazettee
         published=extracted.published or item.published,
         date_source=extracted.date_source or ("feed" if item.published else None),
         utc_offset_minutes=extracted.utc_offset_minutes, lang=extracted.lang or outlet.lang,
+        published_precision=extracted.published_precision if extracted.published else (
+            "time" if item.published else None),
         author=extracted.author, agency=extracted.agency, **stance_fields(title, text, gazetteer))
     matches = matcher.match(title, text)
     signature = story_signature(title, text, published=article.published, agency=article.agency,

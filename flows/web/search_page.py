@@ -86,7 +86,7 @@ def _groups(session: Session, site: Site, hits) -> list[StoryGroup]:
     order: dict[int | None, list[Hit]] = {}
     for hit in hits:
         order.setdefault(hit.story_id, []).append(Hit(
-            hit.article_id, hit.title, site.outlet_name(hit.outlet_id), site.clock.reader(hit.published),
+            hit.article_id, hit.title, site.outlet_name(hit.outlet_id), site.clock.reader(hit.published, hit.day_only),
             safe_href(hit.url), shown_url(hit.url), marked(hit.snippet, hit.highlights)))
     heads = findings.stories_by_id(session, [story for story in order if story is not None])
     groups = []

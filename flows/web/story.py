@@ -75,14 +75,15 @@ def story_page(session: Session, site: Site, story_id: int) -> dict | None:
 def _entry(site: Site, row: findings.ArticleRow, matches: list, added: tuple[str, ...],
            alerts: list[AlertLine]) -> ArticleEntry:
     when = row.published or row.fetched
+    day_only = row.published is not None and row.published_precision == "day"
     if matches:
         snippet = marked(matches[0].snippet, matches[0].highlights)
     else:
         snippet = escape(row.lead[:300] + ("…" if len(row.lead) > 300 else ""))
     return ArticleEntry(
         row.id, site.outlet_name(row.outlet_id),
-        outlet_time(when, row.utc_offset_minutes, site.outlet_offset_hours(row.outlet_id)),
-        site.clock.reader(when), when.isoformat(), safe_href(row.url), shown_url(row.url), row.title,
+        outlet_time(when, row.utc_offset_minutes, site.outlet_offset_hours(row.outlet_id), day_only),
+        site.clock.reader(when, day_only), when.isoformat(), safe_href(row.url), shown_url(row.url), row.title,
         row.lang or "", text_direction(row.lang), snippet, tuple(site.topic_title(m.topic_id) for m in matches),
         added, tuple(alerts), _stance(row))
 
