@@ -2,6 +2,8 @@
 
     uv run python bench/grouping_fit.py            # fit and print the three weight sets and the threshold
     uv run python bench/grouping_fit.py --write    # ... and paste them into extractors/grouping.py
+    uv run python bench/grouping_fit.py --only undated           # refit one set, the rest pinned
+    uv run python bench/grouping_fit.py --sweep names_idf        # fitting halves' F1 for one weight's values
 
 Fitting halves: eval.jsonl's dev split, real.jsonl's real-fit half and, once merged, the wide
 sets' wide-dev half (bench/grouping_splits.py lists them). Test, holdouts, real-test and
@@ -132,22 +134,28 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1 - p)))
 
 
-def fit(gaz, limit: float = 1.0) -> dict:
+def fit(gaz, limit: float = 1.0, only: tuple[str, ...] = ()) -> dict:
+    """Fit every weight set, or those named in `only` ("dated", "undated", "without_entities"):
+    a partial refit keeps SAME_STORY_THRESHOLD and folds each refitted set's own best threshold
+    into its bias, so the sets it leaves alone keep meaning what they meant."""
     dated, undated = fitting_streams("as_fetched", limit), fitting_streams("no_dates", limit)
     out = {}
-    grouping.WEIGHTS.clear()
-    grouping.WEIGHTS.update(fit_weights(dated, gaz))
-    threshold, f1 = best_threshold(dated, gaz)
-    grouping.SAME_STORY_THRESHOLD = threshold
-    out["dated"] = {"threshold": threshold, "fit_f1": round(f1, 3)}
-    for name, target, streams, g in (("undated", grouping.WEIGHTS_UNDATED, undated, gaz),
-                                     ("without_entities", grouping.WEIGHTS_WITHOUT_ENTITIES, dated + undated, None)):
+    threshold = grouping.SAME_STORY_THRESHOLD
+    plan = [("dated", grouping.WEIGHTS, dated, gaz), ("undated", grouping.WEIGHTS_UNDATED, undated, gaz),
+            ("without_entities", grouping.WEIGHTS_WITHOUT_ENTITIES, dated + undated, None)]
+    for name, target, streams, g in plan:
+        if only and name not in only:
+            continue
         target.clear()
         target.update(fit_weights(streams, g))
         own, f1 = best_threshold(streams, g)
-        target["bias"] += _logit(threshold) - _logit(own)
+        if name == "dated" and not only:
+            threshold = grouping.SAME_STORY_THRESHOLD = own
+        else:
+            target["bias"] += _logit(threshold) - _logit(own)
         out[name] = {"own_threshold": own, "fit_f1": round(f1, 3)}
-    out["UNDATED_LEXICAL"] = lexical_threshold(undated, gaz)
+    out["UNDATED_LEXICAL"] = (lexical_threshold(undated, gaz) if not only or "undated" in only
+                              else grouping.UNDATED_LEXICAL)
     out["weights"] = {name: {k: round(v, 2) for k, v in getattr(grouping, name).items()}
                       for name in ("WEIGHTS", "WEIGHTS_UNDATED", "WEIGHTS_WITHOUT_ENTITIES")}
     out["SAME_STORY_THRESHOLD"] = threshold
@@ -193,11 +201,35 @@ def learning_curve(gaz, _sets=None) -> dict:
     return curve
 
 
+def sweep(gaz, feature: str, values: list[float]) -> dict:
+    """Pair F1 of every fitting half when one weight of the dated set (as fetched) and of the
+    undated set (no dates) takes each value, the other weights pinned: how a single weight is
+    picked on the fitting halves (docs/grouping.md, names_idf)."""
+    out: dict = {}
+    for mode, target in (("as_fetched", grouping.WEIGHTS), ("no_dates", grouping.WEIGHTS_UNDATED)):
+        pinned = target.get(feature, 0.0)
+        streams = fitting_streams(mode)
+        for value in values:
+            target[feature] = value
+            f1 = [round(pair_scores([d.story for d in ds], group_with(ds, gaz)).f1, 3) for ds in streams]
+            out.setdefault(mode, {})[str(value)] = {"f1": f1, "mean": round(sum(f1) / len(f1), 3)}
+        target[feature] = pinned
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--write", action="store_true", help="paste the fit into extractors/grouping.py")
+    parser.add_argument("--only", action="append", choices=("dated", "undated", "without_entities"), default=[],
+                        help="refit this weight set alone (repeatable); the others and the threshold stay")
+    parser.add_argument("--sweep", metavar="FEATURE", help="print the fitting halves' F1 for one weight's values "
+                        "(--values) in the dated and undated sets instead of fitting")
+    parser.add_argument("--values", default="0,1,2,3,4", help="comma-separated values for --sweep")
     args = parser.parse_args()
-    result = fit(gazetteer())
+    if args.sweep:
+        print(json.dumps(sweep(gazetteer(), args.sweep, [float(v) for v in args.values.split(",")]), indent=1))
+        return
+    result = fit(gazetteer(), only=tuple(args.only))
     if args.write:
         write(result)
     print(json.dumps(result, indent=1))

@@ -21,7 +21,7 @@ from typing import Mapping, Sequence
 from extractors.entities import Gazetteer
 from extractors.minhash import jaccard
 from extractors.story_signature import StorySignature, story_signature
-from extractors.story_features import FEATURES, Idf, features, unlisted as _unlisted
+from extractors.story_features import FEATURES, Idf, features, shared_names, unlisted as _unlisted
 
 __all__ = ["StorySignature", "story_signature", "same_story", "choose_story", "frequency_keys", "added_content",
            "Addition", "StoryGrouper", "SAME_STORY_THRESHOLD", "WINDOW"]
@@ -37,7 +37,7 @@ WEIGHTS: dict[str, float] = {
     "lead_entities": 0.55, "title_entities": 0.03, "events": 0.0, "lead_events": 0.0, "place_same": 0.05,
     "place_conflict": -0.46, "main_place": 0.71, "title_missing": -1.8, "numbers": 1.11, "facts": 0.69,
     "fact_conflict": -1.23, "dates": 0.15, "date_conflict": 0.0, "hours": -5.82, "agency": 0.14,
-    "topics": 0.0, "cross_lang": -0.08, "cross_names": 0.0, "cross_entities": 0.25, "unlisted": 1.14, "unlisted_terms": 0.32,
+    "topics": 0.0, "cross_lang": -0.08, "cross_names": 0.0, "names_idf": 3.0, "cross_entities": 0.25, "unlisted": 1.14, "unlisted_terms": 0.32,
 }
 # The same fit over every pair with the dates removed: used when either article
 # has no publication time (backfill, `rasid stories` on undated pages); its bias is shifted so
@@ -47,7 +47,7 @@ WEIGHTS_UNDATED: dict[str, float] = {
     "lead_entities": 1.44, "title_entities": 0.48, "events": 0.61, "lead_events": 0.89, "place_same": 0.0,
     "place_conflict": -0.67, "main_place": 0.06, "title_missing": -1.53, "numbers": 0.9, "facts": 0.66,
     "fact_conflict": 0.0, "dates": 0.16, "date_conflict": -0.02, "hours": 0.0, "agency": 0.04,
-    "topics": 0.0, "cross_lang": -0.16, "cross_names": 0.0, "cross_entities": 0.76, "unlisted": 0.61, "unlisted_terms": 0.99,
+    "topics": 0.0, "cross_lang": -0.16, "cross_names": 0.0, "names_idf": 1.0, "cross_entities": 0.76, "unlisted": 0.61, "unlisted_terms": 0.99,
 }
 # The same fit over signatures made without a gazetteer, dated and undated pairs together: no
 # entity evidence, so terms, numbers and time carry it. Used when either side was signed
@@ -116,11 +116,13 @@ def weights_for(a: StorySignature, b: StorySignature) -> Mapping[str, float]:
 
 def frequency_keys(sig: StorySignature, candidates: Sequence[tuple[int, StorySignature]]) -> set[str]:
     """The index keys whose archive counts (doc_freq) same_story weighs: terms and entities of
-    the article and its candidates (band keys are not weighed). Count them in the key index."""
+    the article and its candidates (band keys are not weighed), and the name skeletons a
+    translation shares with it. Count them in the key index."""
     keys = {k for k in sig.keys if not k.startswith(("b:", "n:"))} | {f"t:{t}" for t, _ in sig.terms}
     for _story, other in candidates:
         keys.update(k for k in other.keys if not k.startswith(("b:", "n:")))
         keys.update(f"t:{t}" for t, _ in other.terms)
+        keys.update(f"n:{n}" for n in shared_names(sig, other))
     return keys
 
 

@@ -41,11 +41,13 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"seed articles ar
 # floors: measured value rounded down (docs/grouping.md); raise them when the method improves
 # dev precision 0.93 -> 0.9 and test F1 0.95 -> 0.94 with the refit of issue 17 (place table, undated weights,
 # wide-dev pairs, threshold 0.82 -> 0.68 chosen on dev + real-fit + wide-dev): event/reaction pairs merge,
-# one Arabic-English pair of the test split splits (docs/grouping.md)
-FLOORS = {"dev": (0.9, 0.93), "test": (0.98, 0.94), "holdout": (0.6, 0.75),    # (precision, F1)
+# one Arabic-English pair of the test split splits (docs/grouping.md). dev precision 0.9 -> 0.88 with the
+# rarity-weighted name skeletons (names_idf): they rightly join the Arabic and English reports of the Hilla
+# strikes, and the English one already sat (wrongly) in the Erbil drone story the day before: P 0.888, R 1.0
+FLOORS = {"dev": (0.88, 0.93), "test": (0.98, 0.94), "holdout": (0.6, 0.75),    # (precision, F1)
           "holdout2": (0.9, 0.9), "holdout3": (0.6, 0.75), "holdout4": (0.9, 0.9)}
 # with every date removed (backfill, `rasid stories` on undated pages): the fitting halves only
-NO_DATES_FLOORS = {"dev": 0.6, "real-fit": 0.62}
+NO_DATES_FLOORS = {"dev": 0.7, "real-fit": 0.7}  # 0.708 / 0.710 with names_idf (0.643 / 0.661 before)
 
 
 @pytest.fixture(scope="module")
@@ -189,8 +191,11 @@ def test_with_no_dates_the_fitting_halves_keep_their_floor_and_beat_tfidf(docs, 
 # as fetched to P 0.939 / F1 0.839: floor F1 0.83. Round 3 (wide_more.jsonl) grew wide-dev to 548 articles with
 # same-kind families (five Fed cuts, ISIS attacks on consecutive nights, Gulf steps a day apart); measured once
 # after its final data commit with unchanged weights: as fetched P 0.930 / F1 0.844, undated P 0.523 / F1 0.546,
-# so the undated floor moves to these, rounded down, until a refit on the grown half.
-WIDE_DEV_FLOORS = {"as_fetched": (0.9, 0.83), "no_dates": (0.52, 0.54)}
+# so the undated floor moves to these, rounded down, until a refit on the grown half. Rarity-weighted name
+# skeletons (names_idf, weights picked on the fitting halves' mean F1) then gave as fetched P 0.930 / F1 0.878
+# (recall 0.771 -> 0.831: Arabic-English copies) and undated P 0.518 / F1 0.544 (eval dev and real-fit undated
+# +0.065 / +0.05).
+WIDE_DEV_FLOORS = {"as_fetched": (0.9, 0.87), "no_dates": (0.51, 0.54)}
 
 
 @pytest.mark.parametrize("mode", ["as_fetched", "no_dates"])

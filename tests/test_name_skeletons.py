@@ -40,3 +40,17 @@ def test_a_translation_outside_the_gazetteer_shares_its_names():
     other = story_signature("Floods hit Oman", "Heavy rain flooded wadis across Oman on Sunday.", gazetteer=GAZ)
     assert features(ar, en)["cross_names"] > features(ar, other)["cross_names"] == 0.0
     assert features(en, en)["cross_names"] == 0.0  # same language: the terms speak
+
+
+def test_a_rare_shared_name_says_more_than_a_common_one():
+    """names_idf weighs the skeletons a translation shares by their archive rarity: a town named
+    in one story of the archive links its two reports more than the capital every story names."""
+    from extractors.story_features import Idf
+
+    ar = story_signature("اشتباكات في الفاشر", "اندلعت اشتباكات عنيفة في مدينة الفاشر غربي الخرطوم.", gazetteer=GAZ)
+    en_rare = story_signature("Clashes in El-Fasher", "Heavy clashes broke out in El-Fasher.", gazetteer=GAZ)
+    en_common = story_signature("Protest in Khartoum", "Thousands marched in Khartoum.", gazetteer=GAZ)
+    idf = Idf({"n:fsr": 2, "n:krtm": 400}, 1000)
+    rare, common = features(ar, en_rare, idf=idf)["names_idf"], features(ar, en_common, idf=idf)["names_idf"]
+    assert rare > common > 0.0
+    assert features(ar, ar, idf=idf)["names_idf"] == 0.0  # same language: the terms speak
