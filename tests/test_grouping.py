@@ -239,3 +239,34 @@ def test_undated_reports_of_the_same_kind_that_write_other_years_are_two_stories
     assert grouper.add_signature("b", _rate_decision(1, "2016")) != first
     assert grouper.add_signature("c", _rate_decision(1, "2023")) == first
     assert StorySignature.from_json(_rate_decision(0, "2023").to_json()).years == (2023,)
+
+
+BUDGET_EN = ("Iraqi parliament approves the federal budget in Baghdad",
+             "Lawmakers in Baghdad voted on Monday to approve the federal budget for three years, after months of "
+             "disputes over the share of the Kurdistan region, the speaker's office said.")
+FIRE_EN = ("Fire breaks out at a hospital in Baghdad",
+           "A fire broke out on Monday in a hospital in eastern Baghdad, the civil defence said, and patients were "
+           "moved to other hospitals while firefighters brought it under control.")
+
+
+def test_two_stories_of_one_city_and_hour_stay_apart():
+    """Time alone is no evidence: on a monitor's busy day a budget vote and a hospital fire in one
+    city, an hour apart, are two stories (the dated weights alone scored them 0.70)."""
+    assert same_story(sig(BUDGET_EN), sig(FIRE_EN, hours=1)) < SAME_STORY_THRESHOLD
+    grouper = StoryGrouper(GAZ)
+    first = grouper.add("budget", *BUDGET_EN, T0)
+    assert grouper.add("fire", *FIRE_EN, T0 + timedelta(hours=1)) != first
+
+
+def test_a_busy_day_keeps_each_familys_spacing_and_moves_it_to_one_day():
+    from extractors.grouping_eval import EvalDoc, busy_day
+
+    def doc(i, story, family, day):
+        return EvalDoc(i, "", "", datetime(2020 + day, 3, 1 + day, 12, tzinfo=timezone.utc), story, "dev",
+                       family=family)
+    docs = [doc("a1", "a", "fa", 0), doc("a2", "a", "fa", 0), doc("b1", "b", "fa", 1), doc("c1", "c", "", 3)]
+    docs[1] = EvalDoc("a2", "", "", docs[0].published + timedelta(hours=5), "a", "dev", family="fa")
+    moved = {d.id: d.published for d in busy_day(docs)}
+    assert moved["a2"] - moved["a1"] == timedelta(hours=5)          # a story's own spacing kept
+    assert moved["b1"] - moved["a1"] == docs[2].published - docs[0].published  # a family's too
+    assert abs(moved["c1"] - moved["a1"]) < timedelta(hours=12)      # other families: one day
