@@ -56,6 +56,7 @@ def features(s, rule, analysed, kinds: tuple[str, ...] | None = None) -> list[st
     if "phrasing" in kinds:
         out += phrasing(s, analysed)
     if "relations" in kinds:
+        from extractors.stance_relations import relations
         out += relations(s, analysed)
     if "words" in kinds:
         words = [t.norm for t in s.toks]
@@ -102,127 +103,6 @@ def phrasing(s, analysed) -> list[str]:
     return out
 
 
-# ---- relations: who does what inside what is said ------------------------------------------------
-
-# Words that say nothing of who a speaker is: stance verbs, clause words, hedges.
-_NOT_A_NAME = frozenset({"say", "confirm", "deny", "reject", "claim", "adopt", "attribute", "announce",
-                         "complementizer", "speaker_stop", "speaker_trim", "negation", "future", "hedge",
-                         "contrast", "contrast_lead", "despite", "be_imperfect"})
-_COMMON = frozenset("that this with from have been were they their there which when after about over also into "
-                    "than more some other such what while where".split())
-_KEY = 5          # a name's first letters: Pakistan/Pakistani, Russia/Russian, باكستان/الباكستانية
-_REACH = 4        # how far an operation verb may stand from its doer or object
-_AGENT_EN = frozenset({"by"})
-_AGENT_AR = frozenset({"يد", "قبل"})       # «على يد», «من قبل»
-
-
-def _name_keys(s, i: int) -> frozenset[str]:
-    """The keys a token names someone by: the first letters of each reading, for content words."""
-    if s.cls[i] & _NOT_A_NAME or s.toks[i].norm in _COMMON:
-        return frozenset()
-    forms = s.toks[i].forms if s.arabic else (s.toks[i].norm,)
-    return frozenset(f[:_KEY] for f in forms if len(f) >= 4 and not f.isdigit())
-
-
-def relations(s, analysed) -> list[str]:
-    """Whether the speaker is the doer of what it tells: a name of the speaker standing before an
-    operation verb in what is said ("Pakistan's military said its air force shot down", «قال الجيش
-    الباكستاني إن القوات الباكستانية أسقطت») or after one (the speaker as the target: a loss), an
-    agent after a passive ("attacked by the rebels", «على يد») that is or is not the speaker, a
-    first person plural before an operation, and a headline that opens with a speaker and a colon
-    («الداخلية: القضاء على…», "Kremlin: …")."""
-    out = []
-    for frame, verdict, role in analysed:
-        verdict = verdict or "none"
-        keys = frozenset().union(*(_name_keys(s, i) for i in range(*frame.speaker)))
-        start, end = frame.complement
-        for i in range(start, end):
-            if keys and _name_keys(s, i) & keys:
-                if s.any((i + 1, min(end, i + 1 + _REACH)), "action"):
-                    out += ["spk_doer", f"spk_doer:{role}", f"spk_doer:{frame.kind}"]
-                elif s.any((max(start, i - _REACH), i), "action", "event"):
-                    out += ["spk_object", f"spk_object:{role}"]
-                else:
-                    out.append(f"spk_named:{frame.kind}")
-            if _agent(s, i, start) and i + 1 < end:
-                agent = frozenset().union(*(_name_keys(s, j) for j in range(i + 1, min(end, i + 4))))
-                out.append(f"agent:{'self' if agent & keys else 'other'}:{role}")
-        who, at = _doer(s, frame)
-        if who:
-            out += [f"doer:{who}", f"doer:{who}:{role}", f"doer:{who}:{frame.kind}:{verdict}"]
-        if at is not None:
-            out += [f"subj:{s.toks[at].norm}", f"subj:{s.toks[at].norm}:{role}"]
-    words = [t.norm for t in s.toks]
-    for i, word in enumerate(words):
-        if word in _WE_EN or _first_person_plural(s.toks[i].forms):
-            if s.any((i, min(len(words), i + 1 + _REACH)), "action"):
-                out.append("we_act")
-                break
-    head = _colon_head(s)
-    if head:
-        from extractors.stance_speakers import speaker_role
-        out += ["colon_head", f"colon_head:{speaker_role(s, (0, head))}"]
-    return out
-
-
-_POSSESSOR_EN = frozenset("his her its their our".split())
-_DOER_CLASSES = (("own", frozenset({"own_forces", "own_fighters", "own_act"})), ("group", frozenset({"group"})),
-                 ("state", frozenset({"forces", "official"})))
-
-
-def _doer(s, frame) -> tuple[str | None, int | None]:
-    """Who does the first operation told in a frame: the speaker itself (a pronoun, "its forces",
-    «قواتها», «بلاده»), the speaker's own faction or actor named again, another named faction or
-    actor, a group, state forces, a place; looked for before the verb and, in Arabic (verb first:
-    «أسقطت باكستان», «قتلت قوات الأمن»), just after it."""
-    start, end = frame.complement
-    verbs = [i for i in range(start, end) if s.cls[i] & {"action", "defend"}]
-    if not verbs:
-        return None, None
-    verb = verbs[0]
-    before = range(verb - 1, max(start, verb - 5) - 1, -1)
-    after = range(verb + 1, min(end, verb + 4)) if s.arabic else range(0)
-    own = s.entity_at.get(frame.speaker[0]) if frame.speaker[1] > frame.speaker[0] else None
-    own = next((s.entity_at[i] for i in range(*frame.speaker) if i in s.entity_at), own)
-    for i in (*before, *after):
-        found = _who(s, i, own)
-        if found:
-            return found, i
-    return "none", (verb - 1 if verb > start else None)
-
-
-def _who(s, i: int, own) -> str | None:
-    if s.cls[i] & {"self"} or (not s.arabic and s.toks[i].norm in _POSSESSOR_EN):
-        return "self"
-    if i in s.entity_at:
-        return "same" if s.entity_at[i] is own else s.entity_at[i].kind
-    for name, classes in _DOER_CLASSES:
-        if s.cls[i] & classes:
-            return name
-    if s.arabic and any(f.endswith(("ه", "ها", "هم", "نا")) and f[:-1].startswith("بلاد") for f in s.toks[i].forms):
-        return "self"
-    if i in s.place_at:
-        return "place"
-    return None
-
-
-def _agent(s, i: int, floor: int) -> bool:
-    """"attacked by …", «قتلوا على يد …», «من قبل …»: the doer named after what it did."""
-    word = s.toks[i].norm
-    if s.arabic:
-        return word in _AGENT_AR and i > floor and s.toks[i - 1].norm in ("علي", "على", "من")
-    return word in _AGENT_EN and s.any((max(floor, i - 3), i), "action", "event")
-
-
-def _colon_head(s) -> int:
-    """The length of a speaker opening a headline before a colon ("الجيش الأردني: …"), else 0."""
-    for i in range(1, min(len(s.toks), 5)):
-        gap = s.text[s.toks[i - 1].end:s.toks[i].start]
-        if ":" in gap:
-            return i
-    return 0
-
-
 def _first_person_plural(forms: tuple[str, ...]) -> bool:
     """«استهدفنا», «قواتنا»: an Arabic word whose stem is also read without the suffix «نا»."""
     return any(f.endswith("نا") and len(f) > 4 and f[:-2] in forms for f in forms)
@@ -263,8 +143,7 @@ def decide(names: Iterable[str]) -> str | None:
 # ---- training (bench/stance_train.py; tests/test_stance_eval.py cross-validates) ----------------
 
 # Chosen by bench/stance_train.py --search (story-held-out cross-validation on the fit halves).
-L2, EPOCHS, RATE, FOLDS, MIN_COUNT, MIN_STORIES = 0.03, 400, 0.5, 5, 2, 3
-BALANCED = False
+L2, EPOCHS, RATE, FOLDS, MIN_COUNT, MIN_STORIES = 0.01, 400, 0.5, 5, 2, 3
 
 
 def sentence_features(text: str, gazetteer) -> tuple[str, list[str]]:
@@ -296,8 +175,6 @@ def train(names: list[list[str]], labels, stories: list[str] | None = None) -> d
         for name in set(row) & vocab.keys():
             x[a, vocab[name]] = 1.0
     target = np.eye(len(STANCES))[labels]
-    if BALANCED:   # each stance weighs as much as the others, however many sentences it has
-        target = target * (len(labels) / (len(STANCES) * np.maximum(target.sum(axis=0), 1)))
     w = np.zeros((len(vocab), len(STANCES)))
     velocity = np.zeros_like(w)
     for _ in range(EPOCHS):
@@ -305,8 +182,7 @@ def train(names: list[list[str]], labels, stories: list[str] | None = None) -> d
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
-        velocity = 0.9 * velocity - RATE * (x.T @ (p * target.sum(axis=1, keepdims=True) - target) / len(names)
-                                            + L2 * w)
+        velocity = 0.9 * velocity - RATE * (x.T @ (p - target) / len(names) + L2 * w)
         w += velocity
     return {name: [round(float(v), 3) for v in w[k]] for name, k in vocab.items()}
 
