@@ -45,7 +45,7 @@ LEDE_SENTENCES = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+(?=\S)|\n+")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){1,3}$|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Brig|Adm|Rep|Sen|St|No)\.$")
 _DETERMINERS = frozenset("a an the this that these those its their his her our such any no of despite".split())
-_CLAIM_NOUN_NEXT = frozenset("of by about is was are were has have had and or".split())  # "claims of", "the claim is"
+_CLAIM_NOUN_NEXT = frozenset("of by about from is was are were has have had and or".split())  # "claims of", "the claim is"
 
 
 @dataclass(frozen=True)

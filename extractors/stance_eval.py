@@ -1,10 +1,11 @@
 """Measuring stance detection on labelled sentences: precision and recall per stance, and an anchor.
 
-Three sets of real sentences labelled claim / confirmation / denial / report with the
-stance-taker (tests/data/stance/sentences.jsonl, sentences2.jsonl and sentences3.jsonl, described
-in their .md files). The first two are split in two: "stance-fit" and "stance-fit2" (rules may be
-chosen and weights fitted looking at them), "stance-test" and "stance-test2" (frozen: only
-measured); the third is all "stance-fit3" (fitting and cross-validation only).
+Four sets of real sentences labelled claim / confirmation / denial / report with the
+stance-taker (tests/data/stance/sentences.jsonl, sentences2.jsonl, sentences3.jsonl and
+sentences4.jsonl, described in their .md files). Sets 1, 2 and 4 are split in two: "stance-fit",
+"stance-fit2" and "stance-fit4" (rules may be chosen and weights fitted looking at them),
+"stance-test", "stance-test2" and "stance-test4" (frozen: only measured); the third is all
+"stance-fit3" (fitting and cross-validation only).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from extractors.story_text import norm_words, tokens
 FIT, TEST = "stance-fit", "stance-test"
 FIT2, TEST2 = "stance-fit2", "stance-test2"
 FIT3 = "stance-fit3"
-FIT_HALVES, TEST_HALVES = (FIT, FIT2, FIT3), (TEST, TEST2)
+FIT4, TEST4 = "stance-fit4", "stance-test4"
+FIT_HALVES, TEST_HALVES = (FIT, FIT2, FIT3, FIT4), (TEST, TEST2, TEST4)
+SET_FILES = ("sentences.jsonl", "sentences2.jsonl", "sentences3.jsonl", "sentences4.jsonl")
 
 
 @dataclass(frozen=True)

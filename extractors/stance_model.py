@@ -55,6 +55,9 @@ def features(s, rule, analysed, kinds: tuple[str, ...] | None = None) -> list[st
     out += [f"cls:{name}" for name in s.where]
     if "phrasing" in kinds:
         out += phrasing(s, analysed)
+    if "relations" in kinds:
+        from extractors.stance_relations import relations
+        out += relations(s, analysed)
     if "words" in kinds:
         words = [t.norm for t in s.toks]
         out += [f"w:{w}" for w in words]
@@ -140,7 +143,7 @@ def decide(names: Iterable[str]) -> str | None:
 # ---- training (bench/stance_train.py; tests/test_stance_eval.py cross-validates) ----------------
 
 # Chosen by bench/stance_train.py --search (story-held-out cross-validation on the fit halves).
-L2, EPOCHS, RATE, FOLDS, MIN_COUNT, MIN_STORIES = 0.03, 400, 0.5, 5, 2, 3
+L2, EPOCHS, RATE, FOLDS, MIN_COUNT, MIN_STORIES = 0.01, 400, 0.5, 5, 2, 3
 
 
 def sentence_features(text: str, gazetteer) -> tuple[str, list[str]]:

@@ -173,7 +173,7 @@ will shall vowed vows vow threatened threatens threaten warned warns warn contin
 ستستمر سيستمر سنستمر ستواصل سيواصل سنواصل سترد سيرد سنرد سيكون ستكون سنبقي ستبقي سيبقي
 """
 HEDGE = "may might possibly possible perhaps ربما يحتمل محتمل"
-EXPECT = "expected expects expect متوقع المتوقع يتوقع"
+EXPECT = "expected expects expect trying tries attempting seeking unable متوقع المتوقع يتوقع"
 BE_IMPERFECT = "تكون يكون"  # «قد تكون تعرضت»: may have been
 DESPITE = "despite notwithstanding رغم برغم"
 

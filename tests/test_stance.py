@@ -55,6 +55,9 @@ FRAMES = [
     ("ولم تعلن أي جهة مسؤوليتها عن الهجوم حتى الآن.", "report", None, None),
     ("وأكدت الحركة أنها ستواصل استهداف القواعد الأمريكية.", "report", None, None),
     ("وذكرت وسائل إعلام محلية أن صاروخا سقط قرب القاعدة.", "report", None, None),
+    # trying to confirm is not confirming; "claims from" is a noun, not a claim
+    ("Monitors are still trying to confirm the number of soldiers killed in the raid.", "report", None, None),
+    ("Claims from both sides about the fighting near the town could not be checked.", "report", None, None),
 ]
 
 
