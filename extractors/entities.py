@@ -45,7 +45,9 @@ class Gazetteer:
     """
 
     def __init__(self, entities: Iterable[Entity], variants: Iterable[tuple[tuple[str, ...], str]],
-                 parents: Mapping[str, str] | None = None, located: Iterable[str] = ()) -> None:
+                 parents: Mapping[str, str] | None = None, located: Iterable[str] = (),
+                 countries: Mapping[str, str] | None = None,
+                 country_names: Iterable[tuple[tuple[str, ...], str]] = ()) -> None:
         self.entities: dict[str, Entity] = {e.id: e for e in entities}
         self._variants = list(variants)
         self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
@@ -53,6 +55,13 @@ class Gazetteer:
             self._by_first.setdefault(phrase[0], []).append((phrase, entity_id))
         self.parents: dict[str, str] = dict(parents or {})  # place id -> the place it lies in
         self.located: frozenset[str] = frozenset(located)  # places the place table knows
+        self.countries: dict[str, str] = dict(countries or {})  # place id -> ISO 3166-1 code of its country
+        # Country names and adjectives, matched apart from the entities: they tell grouping which
+        # country a development is in and nothing else, and must not cover or shadow an entity's name.
+        self._country_names = list(country_names)
+        self._countries_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for phrase, iso in self._country_names:
+            self._countries_by_first.setdefault(phrase[0], []).append((phrase, iso))
 
     def lineage(self, entity_id: str) -> tuple[str, ...]:
         """The place and every place it lies in: ("zubair", "basra"); a cycle stops the walk."""
@@ -67,6 +76,8 @@ class Gazetteer:
         parent are added to it); a name the gazetteer gives anything else stays the gazetteer's."""
         owner = {phrase: entity_id for phrase, entity_id in self._variants}
         alias: dict[str, str] = {}
+        country_rows = [p for p in places if p.kind == "country"]
+        places = [p for p in places if p.kind != "country"]
         for place in places:
             phrases = [tuple(norm_words(n)) for n in place.names_ar + place.names_en]
             known = next((owner[p] for p in phrases if p in owner and owner[p] != _BLOCKED
@@ -86,7 +97,22 @@ class Gazetteer:
         for place in places:
             if place.parent and alias[place.parent] != alias[place.id]:
                 parents[alias[place.id]] = alias[place.parent]
-        return Gazetteer(entities.values(), variants, parents, self.located | set(alias.values()))
+        countries = {**self.countries, **{alias[p.id]: p.country for p in places if p.country}}
+        country_names = self._country_names + [(tuple(norm_words(n)), p.country) for p in country_rows
+                                               for n in p.names_ar + p.names_en if norm_words(n)]
+        return Gazetteer(entities.values(), variants, parents, self.located | set(alias.values()), countries,
+                         country_names)
+
+    def countries_named(self, toks: tuple[Tok, ...], spans: Sequence[tuple[int, int, str]], end: int) -> set[str]:
+        """ISO codes of the countries tokens [0, end) name, or name a place of (`spans`, from
+        `spans()`): «الرئيس المصري», "Basra" (Iraq)."""
+        found = {self.countries[e] for start, _end, e in spans if start < end and e in self.countries}
+        for i, tok in enumerate(toks[:end]):
+            for form in tok.forms:
+                for phrase, iso in self._countries_by_first.get(form, ()):
+                    if _matches_at(phrase, toks, i):
+                        found.add(iso)
+        return found
 
     def __len__(self) -> int:
         return len(self.entities)

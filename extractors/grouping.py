@@ -71,6 +71,7 @@ YEAR_CONFLICT_SCORE = 0.3  # ceiling of an undated pair whose headlines/ledes wr
 EVIDENCE = tuple(name for name in FEATURES if name not in ("hours", "cross_lang", "unlisted", "agency", "topics"))
 MIN_EVIDENCE = 0.5
 NOTHING_SHARED_SCORE = 0.3
+COUNTRY_CONFLICT_SCORE = 0.3  # ceiling of an undated pair whose headlines/ledes name only other countries
 UNDATED_LINK = 0.5       # share of the members' mean score in an undated article's story score
 
 
@@ -93,8 +94,11 @@ def same_story(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, i
     if a.published and b.published and sum(weights.get(name, 0.0) * f[name] for name in EVIDENCE) < MIN_EVIDENCE:
         return min(score, NOTHING_SHARED_SCORE)  # close in time, little in common: two stories of one day
     years = _year_conflict(a, b)
-    conflict = f["place_conflict"] or f["fact_conflict"] or f["date_conflict"] or years
     undated = not (a.published and b.published)
+    countries = undated and _country_conflict(a, b)
+    conflict = f["place_conflict"] or f["fact_conflict"] or f["date_conflict"] or years or countries
+    if countries:
+        score = min(score, COUNTRY_CONFLICT_SCORE)
     if undated and years:
         return min(score, YEAR_CONFLICT_SCORE)  # no time to tell them apart, but the texts say: other years
     if mh >= VERBATIM_JACCARD and not conflict:
@@ -104,6 +108,14 @@ def same_story(a: StorySignature, b: StorySignature, *, doc_freq: Mapping[str, i
         limit = SAME_STORY_THRESHOLD
         score = max(score, limit + (1 - limit) * (f["terms"] - UNDATED_LEXICAL) / (1 - UNDATED_LEXICAL))
     return score
+
+
+def _country_conflict(a: StorySignature, b: StorySignature) -> bool:
+    """Both name countries (or places in them) in the headline or lede, and none agrees: two
+    presidential elections, two earthquakes. Undated pairs only: with time, the fitting halves
+    lost more true pairs (a copy naming Washington, another Baghdad) than they gained (mean F1
+    as fetched 0.936 -> 0.928); without, wide-dev 0.544 -> 0.567 and no other half moved."""
+    return bool(a.countries and b.countries and not set(a.countries) & set(b.countries))
 
 
 def _year_conflict(a: StorySignature, b: StorySignature) -> bool:

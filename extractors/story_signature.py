@@ -48,6 +48,7 @@ class StorySignature:
     main_place: str | None = None                    # the first specific place, title first: where it happened
     places: tuple[str, ...] = ()                     # places the title and lede name, each with where it lies:
                                                      # "zubair>basra" (extractors/places.py)
+    countries: tuple[str, ...] = ()                  # countries the title and lede name or place in: "EG", "IQ"
     numbers: tuple[int, ...] = ()                    # numbers in the headline and first paragraph, not years
     facts: tuple[tuple[str, int], ...] = ()          # casualty figures: ("killed", 3)
     title_facts: tuple[tuple[str, int], ...] = ()    # casualty figures the headline gives
@@ -86,6 +87,7 @@ class StorySignature:
                 title_entities=tuple(data.get("title_entities", ())),
                 lead_entities=tuple(data.get("lead_entities", ())),
                 main_place=data.get("main_place"), places=tuple(data.get("places", ())),
+                countries=tuple(data.get("countries", ())),
                 numbers=tuple(data.get("numbers", ())), facts=tuple((k, int(v)) for k, v in data.get("facts", ())),
                 title_facts=tuple((k, int(v)) for k, v in data.get("title_facts", ())),
                 lead_facts=tuple((k, int(v)) for k, v in data.get("lead_facts", ())),
@@ -173,6 +175,8 @@ def story_signature(title: str, text: str, *, published: datetime | None = None,
         entities=entities, title_entities=tuple(e.id for e in in_title),
         lead_entities=tuple(e.id for e in in_lead), main_place=_main_place(in_title + found),
         places=_places(gazetteer, in_lead),
+        countries=tuple(sorted(gazetteer.countries_named(all_toks, spans, len(title_toks) + LEDE_WORDS)))
+        if gazetteer is not None else (),
         numbers=tuple(numbers[:40]), facts=casualty_facts(all_toks, in_names),
         title_facts=casualty_facts(title_toks, in_names),
         lead_facts=casualty_facts(lead_toks, in_names), dates=dates_named(lead_toks)[:20], years=tuple(years[:10]),

@@ -1,5 +1,6 @@
 """Write seeds/places.tsv: every governorate of Iraq, Syria, Jordan, Lebanon, Yemen and
-Palestine (Gaza and the West Bank) and their major cities, in Arabic and English.
+Palestine (Gaza and the West Bank) and their major cities, and the countries the news names most,
+in Arabic and English.
 
     uv run python seeds/make_places.py      # rewrites seeds/places.tsv
 
@@ -21,9 +22,10 @@ import pycountry
 
 HERE = Path(__file__).resolve().parent
 COUNTRIES = ("IQ", "SY", "JO", "LB", "YE", "PS")
-WEIGHTS = {"region": 0.4, "governorate": 0.6, "province": 0.6, "municipality": 0.6, "city": 0.8}
+WEIGHTS = {"country": 0.1, "region": 0.4, "governorate": 0.6, "province": 0.6, "municipality": 0.6, "city": 0.8}
 HEADER = """# Places for story grouping (extractors/places.py): written by seeds/make_places.py, do not edit.
-# Subdivisions: ISO 3166-2 via pycountry {version} (LGPL-2.1); names and cities: seeds/places_names.tsv.
+# Subdivisions: ISO 3166-2 via pycountry {version} (LGPL-2.1); names and cities: seeds/places_names.tsv;
+# countries: ISO 3166-1 codes via pycountry, names and adjectives: seeds/countries_names.tsv.
 # id	iso	country	kind	parent	weight	ar	en
 """
 
@@ -67,14 +69,40 @@ def build(names: dict[str, tuple[str, list[str], list[str]]]) -> list[tuple[str,
             iso, country = key, sub.country_code
         else:
             kind = "region" if not parent else "city"
-            iso, country = "", (parent.split("-")[0] if "-" in parent else "PS")
+            iso, country = "", _country(key, names, subdivisions)
         rows.append((ids[key], iso, country, kind, ids.get(parent, parent), str(WEIGHTS[kind]),
                      "|".join(ar), "|".join(en)))
     return rows
 
 
+def countries(path: Path) -> list[tuple[str, ...]]:
+    """Country rows: kind "country", their own ISO 3166-1 code (checked against pycountry) as country."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        iso, ar, en = line.split("\t")
+        if pycountry.countries.get(alpha_2=iso) is None:
+            sys.exit(f"{iso} in countries_names.tsv is no ISO 3166-1 code")
+        rows.append((f"country-{iso.lower()}", iso, iso, "country", "", str(WEIGHTS["country"]), ar, en))
+    return rows
+
+
+def _country(key: str, names, subdivisions) -> str:
+    """A city's country: its parent's, up to the subdivision (a city inside a city, «the US embassy»
+    in the Green Zone, took the first part of "green-zone" for a country)."""
+    seen = set()
+    while key not in subdivisions and key not in seen:
+        seen.add(key)
+        parent = names[key][0]
+        if not parent:
+            return "PS"  # regions without a parent in the names file are Palestine's (Gaza, West Bank)
+        key = parent
+    return subdivisions[key].country_code if key in subdivisions else "PS"
+
+
 def main() -> None:
-    rows = build(read_names(HERE / "places_names.tsv"))
+    rows = countries(HERE / "countries_names.tsv") + build(read_names(HERE / "places_names.tsv"))
     version = getattr(pycountry, "__version__", None) or "(see uv.lock)"
     text = HEADER.format(version=version) + "".join("\t".join(row) + "\n" for row in rows)
     (HERE / "places.tsv").write_text(text, encoding="utf-8")

@@ -270,3 +270,20 @@ def test_a_busy_day_keeps_each_familys_spacing_and_moves_it_to_one_day():
     assert moved["a2"] - moved["a1"] == timedelta(hours=5)          # a story's own spacing kept
     assert moved["b1"] - moved["a1"] == docs[2].published - docs[0].published  # a family's too
     assert abs(moved["c1"] - moved["a1"]) < timedelta(hours=12)      # other families: one day
+
+
+ELECTION_A = ("Egyptian president wins a third term with a landslide",
+              "The election commission said the president won 89 percent of the vote, with turnout of 66 percent.")
+ELECTION_B = ("Algerian president wins a second term with a landslide",
+              "The election authority said the president won 84 percent of the vote, with turnout of 48 percent.")
+ELECTION_A2 = ("Egypt's president re-elected for a third term",
+               "Official results gave the president 89 percent of the vote in Egypt, the election commission said.")
+
+
+def test_undated_reports_naming_only_other_countries_are_two_stories():
+    """Without dates two landslide re-elections read alike; the countries they name tell them apart,
+    and do not part two reports of one of them."""
+    a, b, a2 = (story_signature(*doc, gazetteer=GAZ) for doc in (ELECTION_A, ELECTION_B, ELECTION_A2))
+    assert a.countries == ("EG",) and b.countries == ("DZ",)
+    assert same_story(a, b) < SAME_STORY_THRESHOLD
+    assert same_story(a, a2) > same_story(a, b)

@@ -197,7 +197,8 @@ def test_with_no_dates_the_fitting_halves_keep_their_floor_and_beat_tfidf(docs, 
 # (recall 0.771 -> 0.831: Arabic-English copies) and undated P 0.518 / F1 0.544 (eval dev and real-fit undated
 # +0.065 / +0.05). A dated pair must bring evidence beyond time (MIN_EVIDENCE): as fetched P 0.932 / F1 0.868,
 # on a busy day (every family moved to one day, grouping_eval.busy_day) P 0.640 / F1 0.716 (0.279 / 0.417 before).
-WIDE_DEV_FLOORS = {"as_fetched": (0.9, 0.86), "busy_day": (0.6, 0.7), "no_dates": (0.51, 0.54)}
+# Countries named by both undated ledes, none shared, cap the pair (COUNTRY_CONFLICT_SCORE): undated P 0.578 / F1 0.567.
+WIDE_DEV_FLOORS = {"as_fetched": (0.9, 0.86), "busy_day": (0.6, 0.7), "no_dates": (0.55, 0.56)}
 
 
 @pytest.mark.parametrize("mode", ["as_fetched", "busy_day", "no_dates"])

@@ -88,3 +88,26 @@ def test_stories_command_reads_the_place_table_it_is_given(tmp_path):
     assert result.exit_code == 1 and "places.tsv:1" in result.output
     result = CliRunner().invoke(app, ["stories", str(docs), "--json", "--places", str(tmp_path / "none.tsv")])
     assert result.exit_code == 0 and json.loads(result.output) == {"id": "a", "story": 1}
+
+
+def test_countries_are_named_by_name_adjective_or_a_place_in_them():
+    """A lede says which country a development is in by its name, an adjective or a place of it."""
+    from extractors.story_signature import story_signature
+
+    def countries(title, text):
+        return story_signature(title, text, gazetteer=GAZ).countries
+
+    assert countries("فوز الرئيس المصري بولاية ثالثة", "أعلنت الهيئة الوطنية للانتخابات النتائج.") == ("EG",)
+    assert countries("Algerian president wins a second term", "Results were announced on Sunday.") == ("DZ",)
+    assert countries("انفجار في البصرة", "وقع انفجار قرب ميناء في المدينة.") == ("IQ",)
+    assert countries("Storm hits the coast", "Heavy rain fell overnight.") == ()
+
+
+def test_countries_do_not_become_entities_or_cover_an_entitys_name():
+    """Country names feed only `countries`: the entity evidence grouping was fitted on is unchanged."""
+    from extractors.story_signature import story_signature
+
+    with_table = story_signature("قصف على قاعدة عين الأسد", "استهدفت صواريخ قاعدة عين الأسد في العراق.", gazetteer=GAZ)
+    assert "IQ" in with_table.countries
+    assert not any(e.startswith("country-") for e, _kind, _w in with_table.entities)
+    assert "ain-al-asad" in {e for e, _kind, _w in with_table.entities}
