@@ -140,10 +140,13 @@ def test_a_day_only_date_is_stored_and_shown_as_the_day(tmp_path):
     url = "https://news.example/a/1"
     page = FetchResult(url=url, final_url=url, status=200, body=b"", content_type="text/html", encoding="utf-8",
                        text=_page(after=VISIBLE), elapsed_s=0.0)
+    from extractors.entities import parse_gazetteer
     from extractors.matcher import TopicMatcher
 
+    seeds = Path(__file__).resolve().parents[1] / "seeds" / "gazetteer.yaml"
+    gazetteer = parse_gazetteer(seeds.read_text(encoding="utf-8"), str(seeds))
     outlet = Outlet(id="o", name="o", home="https://news.example", utc_offset_hours=3)
-    prepared = prepare(TopicMatcher.compile([], {}), outlet, FeedItem(url=url), page)
+    prepared = prepare(TopicMatcher.compile([], {}), outlet, FeedItem(url=url), page, gazetteer=gazetteer)
     engine = init_db(f"sqlite:///{tmp_path / 'day.db'}")
     with Session(engine) as session:
         repo.store_articles(session, [(prepared.article, prepared.matches, prepared.signature, prepared.derived)], {})
