@@ -47,3 +47,28 @@ def test_automation_is_created_once():
     first, second, found = asyncio.run(run())
     assert (first, second) == (True, False) and len(found) == 1
     assert _essentials(found[0]) == _essentials(zombie_automation())
+
+
+def test_runs_of_deployments_say_they_ended_and_the_automation_counts_it(monkeypatch):
+    """A scheduled run's own final-state events can reach the trigger service 15 minutes late; without
+    its end event the automation fired for runs that had completed (docs/operations.md)."""
+    from types import SimpleNamespace
+    from uuid import uuid4
+
+    import prefect.events
+
+    from flows.alert_flows import digest_scheduled, relay_scheduled
+    from flows.ops.zombies import ENDED, announce_end
+    from flows.poll import poll_scheduled
+
+    for flow in (poll_scheduled, relay_scheduled, digest_scheduled):
+        for hooks in (flow.on_completion_hooks, flow.on_failure_hooks, flow.on_cancellation_hooks):
+            assert announce_end in hooks, flow.name
+    sent = []
+    monkeypatch.setattr(prefect.events, "emit_event", lambda **event: sent.append(event))
+    run_id = uuid4()
+    announce_end(poll_scheduled, SimpleNamespace(id=run_id), None)
+    trigger = zombie_automation().trigger
+    assert sent[0]["event"] == ENDED and ENDED in trigger.expect
+    assert trigger.for_each == {"prefect.resource.id"}
+    assert sent[0]["resource"] == {"prefect.resource.id": f"prefect.flow-run.{run_id}"}

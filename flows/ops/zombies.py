@@ -7,6 +7,15 @@ talking to a server) stays Running in the dashboard. Flow runs emit a heartbeat 
 another heartbeat nor a final state within MISSING_AFTER_S (Prefect's documented recipe).
 rasid's own `poll_runs` rows are reaped by the next poll (flows/ops/stuck_runs.py); this keeps
 Prefect's view in step. Automations run on a Prefect server, not in local temporary mode.
+
+The flows deployments run also say when they end (`ENDED`, sent by `announce_end`), and the
+automation counts that as a sign of life. Prefect's own final-state events cannot be relied on
+here: a run created by the scheduler less than five minutes before it starts (serve's first runs,
+any run of a short interval) has state events that "follow" its Scheduled state, which the
+scheduler never announces, so the server's trigger service holds them back for 15 minutes. The
+automation then fired for every such run 90 s after its last heartbeat, tried to crash a run
+already Completed (refused: "already in terminal state"), and each firing cost the server
+~0.5 s of CPU (bench/serve_costs.py, docs/operations.md).
 """
 
 from __future__ import annotations
@@ -17,6 +26,19 @@ MISSING_AFTER_S = 90   # three heartbeats missed (flows/ops/prefect_env.py sets 
 NAME = "rasid: crash zombie flow runs"
 FINAL = ("prefect.flow-run.Completed", "prefect.flow-run.Failed", "prefect.flow-run.Cancelled",
          "prefect.flow-run.Crashed")
+ENDED = "rasid.flow-run.ended"  # sent by the run itself once its final state is set, never held back
+
+
+def announce_end(flow, flow_run, state) -> None:
+    """State hook of the deployments' flows (completed, failed or cancelled): tell the automation the
+    run ended, with an event that follows nothing (see the module docstring)."""
+    from prefect.events import emit_event
+
+    emit_event(event=ENDED, resource={"prefect.resource.id": f"prefect.flow-run.{flow_run.id}"},
+               payload={"state": state.type.value if state else None})
+
+
+END_HOOKS = {"on_completion": [announce_end], "on_failure": [announce_end], "on_cancellation": [announce_end]}
 
 
 def zombie_automation():
@@ -29,7 +51,7 @@ def zombie_automation():
     return Automation(
         name=NAME, description="Marks a flow run Crashed when its heartbeats stop (process or machine died).",
         trigger=EventTrigger(
-            after={"prefect.flow-run.heartbeat"}, expect={"prefect.flow-run.heartbeat", *FINAL},
+            after={"prefect.flow-run.heartbeat"}, expect={"prefect.flow-run.heartbeat", *FINAL, ENDED},
             match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
             for_each={"prefect.resource.id"}, posture=Posture.Proactive, threshold=1,
             within=timedelta(seconds=MISSING_AFTER_S)),
