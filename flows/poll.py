@@ -72,7 +72,7 @@ def policies_of(watch: Watch, settings: Settings) -> dict[str, repo.TopicPolicy]
                                    quiet_hours=t.quiet_hours) for t in watch.topics}
 
 
-@flow(name="poll", validate_parameters=False, log_prints=False)
+@flow(name="poll", validate_parameters=False, log_prints=False, **END_HOOKS)
 async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None, only_due: bool = False,
                     exclusive: bool = False) -> PollSummary:
     """Poll the configured outlets once, store what is new and deliver due alerts.

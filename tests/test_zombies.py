@@ -59,9 +59,9 @@ def test_runs_of_deployments_say_they_ended_and_the_automation_counts_it(monkeyp
 
     from flows.alert_flows import digest_scheduled, relay_scheduled
     from flows.ops.zombies import ENDED, announce_end
-    from flows.poll import poll_scheduled
+    from flows.poll import poll_flow, poll_scheduled
 
-    for flow in (poll_scheduled, relay_scheduled, digest_scheduled):
+    for flow in (poll_scheduled, poll_flow, relay_scheduled, digest_scheduled):
         for hooks in (flow.on_completion_hooks, flow.on_failure_hooks, flow.on_cancellation_hooks):
             assert announce_end in hooks, flow.name
     sent = []

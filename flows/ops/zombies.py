@@ -8,7 +8,7 @@ another heartbeat nor a final state within MISSING_AFTER_S (Prefect's documented
 rasid's own `poll_runs` rows are reaped by the next poll (flows/ops/stuck_runs.py); this keeps
 Prefect's view in step. Automations run on a Prefect server, not in local temporary mode.
 
-The flows deployments run also say when they end (`ENDED`, sent by `announce_end`), and the
+rasid's flows also say when they end (`ENDED`, sent by `announce_end`), and the
 automation counts that as a sign of life. Prefect's own final-state events cannot be relied on
 here: a run created by the scheduler less than five minutes before it starts (serve's first runs,
 any run of a short interval) has state events that "follow" its Scheduled state, which the
@@ -30,8 +30,9 @@ ENDED = "rasid.flow-run.ended"  # sent by the run itself once its final state is
 
 
 def announce_end(flow, flow_run, state) -> None:
-    """State hook of the deployments' flows (completed, failed or cancelled): tell the automation the
-    run ended, with an event that follows nothing (see the module docstring)."""
+    """State hook of rasid's flows (completed, failed or cancelled), the deployments' and the poll they
+    run as a subflow: tell the automation the run ended, with an event that follows nothing (see the
+    module docstring)."""
     from prefect.events import emit_event
 
     emit_event(event=ENDED, resource={"prefect.resource.id": f"prefect.flow-run.{flow_run.id}"},
