@@ -49,6 +49,27 @@ def test_automation_is_created_once():
     assert _essentials(found[0]) == _essentials(zombie_automation())
 
 
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_automation_made_before_runs_announced_their_end_is_brought_up_to_date():
+    from prefect.client.orchestration import get_client
+
+    from flows.ops.zombies import ENDED
+
+    async def run():
+        async with get_client() as client:
+            for old in await client.read_automations_by_name(name=NAME):
+                await client.delete_automation(old.id)
+        old = zombie_automation()
+        old.trigger.expect = old.trigger.expect - {ENDED}
+        await old.acreate()
+        created = await ensure_zombie_automation()
+        async with get_client() as client:
+            return created, await client.read_automations_by_name(name=NAME)
+
+    created, found = asyncio.run(run())
+    assert not created and len(found) == 1 and ENDED in found[0].trigger.expect
+
+
 def test_runs_of_deployments_say_they_ended_and_the_automation_counts_it(monkeypatch):
     """A scheduled run's own final-state events can reach the trigger service 15 minutes late; without
     its end event the automation fired for runs that had completed (docs/operations.md)."""

@@ -61,11 +61,17 @@ def zombie_automation():
 
 
 async def ensure_zombie_automation() -> bool:
-    """Create the automation on the current Prefect API unless one of that name exists; True if created."""
+    """Create the automation on the current Prefect API unless one of that name exists; True if created.
+
+    One made before runs announced their end (its `expect` lacks ENDED) is brought up to date, or an
+    upgraded serve on its old PREFECT_HOME would keep firing after every run it starts."""
     from prefect.client.orchestration import get_client
 
     async with get_client() as client:
-        if await client.read_automations_by_name(name=NAME):
+        found = await client.read_automations_by_name(name=NAME)
+        if found and ENDED not in found[0].trigger.expect:
+            await client.update_automation(found[0].id, zombie_automation())
+        if found:
             return False
     await zombie_automation().acreate()
     return True
