@@ -10,8 +10,8 @@ Prefect's view in step. Automations run on a Prefect server, not in local tempor
 
 rasid's flows also say when they end (`ENDED`, sent by `announce_end`), and the
 automation counts that as a sign of life. Prefect's own final-state events cannot be relied on
-here: a run created by the scheduler less than five minutes before it starts (serve's first runs,
-any run of a short interval) has state events that "follow" its Scheduled state, which the
+here: a run the scheduler made less than five minutes before it starts (serve's first runs; later
+ones are made an hour or more ahead) has state events that "follow" its Scheduled state, which the
 scheduler never announces, so the server's trigger service holds them back for 15 minutes. The
 automation then fired for every such run 90 s after its last heartbeat, tried to crash a run
 already Completed (refused: "already in terminal state"), and each firing cost the server
