@@ -7,8 +7,9 @@ Runs `rasid serve` as an operator does (a subprocess, no PREFECT_API_URL, so it 
 local Prefect server; a fresh PREFECT_HOME) against the offline replica (seeds/replay, wave 1)
 and a local alert endpoint, both in this process. Prints one JSON object:
 
-- idle: serve with the outlets' own intervals (15 and 30 min). Once its first polls are done
-  and have settled, the CPU time of serve's whole process tree (serve, the local Prefect server,
+- idle: serve with the outlets' own intervals (10, 15 and 30 min). Once its first polls are done
+  (one per interval: waiting for fewer left the last one running into the window, its end and its
+  server-side events charged as idle) and have settled, the CPU time of serve's whole process tree (serve, the local Prefect server,
   any run subprocess) is read from /proc over `--idle-s` seconds: `idle_cpu_s_per_min`, with the
   share of the server (`idle_server_cpu_s_per_min`). The findings page is on, as by default.
 - latency: serve again on the same archive with `--interval-seconds N` and on a port that is
@@ -176,11 +177,19 @@ def completed_polls(state_dir: Path) -> int:
         return 0
 
 
+def poll_groups() -> int:
+    """How many poll deployments serve makes for the replica: one per poll interval of its enabled outlets."""
+    from flows.pipeline.watch import load_outlets
+
+    return len({outlet.poll_minutes for outlet in load_outlets(REPLAY_DIR / "outlets.yaml") if outlet.enabled})
+
+
 def idle_phase(args, rasid, config, state_dir, sink, work) -> dict:
     serve = Serve(rasid, config, work / "prefect-idle", free_port(), work / "serve-idle.log")
     try:
-        wait_for(lambda: completed_polls(state_dir) >= 2, serve, 600, "the first polls")
+        wait_for(lambda: completed_polls(state_dir) >= poll_groups(), serve, 600, "the first polls")
         time.sleep(args.settle_s)
+        polls_before = completed_polls(state_dir)
         before, started = tree_cpu_s(serve.process.pid), time.monotonic()
         while time.monotonic() - started < args.idle_s:
             serve.alive()
@@ -192,7 +201,7 @@ def idle_phase(args, rasid, config, state_dir, sink, work) -> dict:
     return {"idle_cpu_s_per_min": round((after["all"] - before["all"]) * 60 / span, 2),
             "idle_server_cpu_s_per_min": round((after["server"] - before["server"]) * 60 / span, 2),
             "idle_window_s": round(span), "idle_alerts_sent_before": len(sink.deliveries),
-            "idle_polls_completed": polls_during}
+            "idle_polls_at_start": polls_before, "idle_polls_completed": polls_during}
 
 
 def latency_phase(args, rasid, config, state_dir, sink, replica, work) -> dict:

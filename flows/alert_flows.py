@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from extractors.errors import TransientError
 from flows.alerts.digest import deliver_digest
 from flows.alerts.relay import RelayReport, deliver_due
+from flows.ops.zombies import END_HOOKS
 from flows.pipeline.watch import Watch, load_watch
 from flows.settings import Settings
 
@@ -42,7 +43,7 @@ def settings_for(config_file: str | None) -> Settings:
     return load_settings(Path(config_file) if config_file else None)
 
 
-@flow(name="relay")
+@flow(name="relay", **END_HOOKS)
 async def relay_scheduled(config_file: str | None = None) -> dict:
     """Deliver due alerts (retries whose backoff has passed) on its own schedule."""
     settings = settings_for(config_file)
@@ -50,7 +51,7 @@ async def relay_scheduled(config_file: str | None = None) -> dict:
     return {"sent": len(report.sent), "retried": report.retried, "failed": report.failed}
 
 
-@flow(name="digest")
+@flow(name="digest", **END_HOOKS)
 async def digest_scheduled(config_file: str | None = None) -> dict:
     """Send the digest of follow-ups and digest-policy topics, one message per channel."""
     return (await digest_task(settings_for(config_file))).__dict__

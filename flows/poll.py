@@ -22,6 +22,7 @@ from flows.alert_flows import digest_scheduled, relay_scheduled, relay_task, set
 from flows.alerts.relay import RelayReport
 from flows.fetch.client import Fetcher
 from flows.ops.logging_setup import error_fields, logfmt
+from flows.ops.zombies import END_HOOKS
 from flows.ops.stuck_runs import owner, reap_stuck_runs
 from flows.pipeline import progress
 from flows.pipeline.outlet import OutletReport, PollContext, poll_outlet
@@ -71,7 +72,7 @@ def policies_of(watch: Watch, settings: Settings) -> dict[str, repo.TopicPolicy]
                                    quiet_hours=t.quiet_hours) for t in watch.topics}
 
 
-@flow(name="poll", validate_parameters=False, log_prints=False)
+@flow(name="poll", validate_parameters=False, log_prints=False, **END_HOOKS)
 async def poll_flow(settings: Settings, outlet_ids: list[str] | None = None, only_due: bool = False,
                     exclusive: bool = False) -> PollSummary:
     """Poll the configured outlets once, store what is new and deliver due alerts.
@@ -176,7 +177,7 @@ async def _publish(summary: PollSummary) -> None:
     await create_markdown_artifact(key="poll-summary", markdown="\n".join(lines), description="Poll summary")
 
 
-@flow(name="poll-scheduled")
+@flow(name="poll-scheduled", **END_HOOKS)
 async def poll_scheduled(config_file: str | None = None, outlet_ids: list[str] | None = None,
                          only_due: bool = True) -> dict:
     """Entry point for schedules and deployments: settings come from the file and the environment;

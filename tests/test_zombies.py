@@ -47,3 +47,49 @@ def test_automation_is_created_once():
     first, second, found = asyncio.run(run())
     assert (first, second) == (True, False) and len(found) == 1
     assert _essentials(found[0]) == _essentials(zombie_automation())
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_automation_made_before_runs_announced_their_end_is_brought_up_to_date():
+    from prefect.client.orchestration import get_client
+
+    from flows.ops.zombies import ENDED
+
+    async def run():
+        async with get_client() as client:
+            for old in await client.read_automations_by_name(name=NAME):
+                await client.delete_automation(old.id)
+        old = zombie_automation()
+        old.trigger.expect = old.trigger.expect - {ENDED}
+        await old.acreate()
+        created = await ensure_zombie_automation()
+        async with get_client() as client:
+            return created, await client.read_automations_by_name(name=NAME)
+
+    created, found = asyncio.run(run())
+    assert not created and len(found) == 1 and ENDED in found[0].trigger.expect
+
+
+def test_runs_of_deployments_say_they_ended_and_the_automation_counts_it(monkeypatch):
+    """A scheduled run's own final-state events can reach the trigger service 15 minutes late; without
+    its end event the automation fired for runs that had completed (docs/operations.md)."""
+    from types import SimpleNamespace
+    from uuid import uuid4
+
+    import prefect.events
+
+    from flows.alert_flows import digest_scheduled, relay_scheduled
+    from flows.ops.zombies import ENDED, announce_end
+    from flows.poll import poll_flow, poll_scheduled
+
+    for flow in (poll_scheduled, poll_flow, relay_scheduled, digest_scheduled):
+        for hooks in (flow.on_completion_hooks, flow.on_failure_hooks, flow.on_cancellation_hooks):
+            assert announce_end in hooks, flow.name
+    sent = []
+    monkeypatch.setattr(prefect.events, "emit_event", lambda **event: sent.append(event))
+    run_id = uuid4()
+    announce_end(poll_scheduled, SimpleNamespace(id=run_id), None)
+    trigger = zombie_automation().trigger
+    assert sent[0]["event"] == ENDED and ENDED in trigger.expect
+    assert trigger.for_each == {"prefect.resource.id"}
+    assert sent[0]["resource"] == {"prefect.resource.id": f"prefect.flow-run.{run_id}"}
