@@ -37,7 +37,8 @@ WEIGHTS: dict[str, float] = {
     "lead_entities": 0.55, "title_entities": 0.03, "events": 0.0, "lead_events": 0.0, "place_same": 0.05,
     "place_conflict": -0.46, "main_place": 0.71, "title_missing": -1.8, "numbers": 1.11, "facts": 0.69,
     "fact_conflict": -1.23, "dates": 0.15, "date_conflict": 0.0, "hours": -5.82, "agency": 0.14,
-    "topics": 0.0, "cross_lang": -0.08, "cross_names": 0.0, "names_idf": 3.0, "cross_entities": 0.25, "unlisted": 1.14, "unlisted_terms": 0.32,
+    "topics": 0.0, "cross_lang": -0.08, "cross_names": 0.0, "names_idf": 3.0, "cross_entities": 0.25,
+    "unlisted": 1.14, "unlisted_terms": 0.32,
 }
 # The same fit over every pair with the dates removed: used when either article
 # has no publication time (backfill, `rasid stories` on undated pages); its bias is shifted so
@@ -47,7 +48,8 @@ WEIGHTS_UNDATED: dict[str, float] = {
     "lead_entities": 1.44, "title_entities": 0.48, "events": 0.61, "lead_events": 0.89, "place_same": 0.0,
     "place_conflict": -0.67, "main_place": 0.06, "title_missing": -1.53, "numbers": 0.9, "facts": 0.66,
     "fact_conflict": 0.0, "dates": 0.16, "date_conflict": -0.02, "hours": 0.0, "agency": 0.04,
-    "topics": 0.0, "cross_lang": -0.16, "cross_names": 0.0, "names_idf": 1.0, "cross_entities": 0.76, "unlisted": 0.61, "unlisted_terms": 0.99,
+    "topics": 0.0, "cross_lang": -0.16, "cross_names": 0.0, "names_idf": 1.0, "cross_entities": 0.76,
+    "unlisted": 0.61, "unlisted_terms": 0.99,
 }
 # The same fit over signatures made without a gazetteer, dated and undated pairs together: no
 # entity evidence, so terms, numbers and time carry it. Used when either side was signed
@@ -57,7 +59,8 @@ WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
     "lead_entities": 0.0, "title_entities": 0.0, "events": 0.0, "lead_events": 0.0, "place_same": 0.0,
     "place_conflict": 0.0, "main_place": 0.0, "title_missing": 0.0, "numbers": 1.32, "facts": 1.26,
     "fact_conflict": 0.0, "dates": 0.44, "date_conflict": -0.11, "hours": 0.0, "agency": 0.55,
-    "topics": 0.0, "cross_lang": 0.95, "cross_names": 3.79, "cross_entities": 0.0, "unlisted": -0.01, "unlisted_terms": 4.97,
+    "topics": 0.0, "cross_lang": 0.95, "cross_names": 3.79, "cross_entities": 0.0, "unlisted": -0.01,
+    "unlisted_terms": 4.97,
 }
 SAME_STORY_THRESHOLD = 0.68
 UNDATED_LEXICAL = 0.26    # an undated pair whose term cosine reaches this joins unless a conflict (grouping_fit.py)

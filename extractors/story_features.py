@@ -13,8 +13,8 @@ from extractors.story_signature import StorySignature
 
 FEATURES = ("minhash", "terms", "title", "entities", "lead_entities", "title_entities", "events", "lead_events",
             "place_same", "place_conflict", "main_place", "title_missing", "numbers", "facts", "fact_conflict",
-            "dates", "date_conflict", "hours", "agency", "topics", "cross_lang", "cross_entities", "cross_names", "names_idf",
-            "unlisted", "unlisted_terms")
+            "dates", "date_conflict", "hours", "agency", "topics", "cross_lang", "cross_entities", "cross_names",
+            "names_idf", "unlisted", "unlisted_terms")
 HOURS_SCALE = 72.0
 MIN_ENTITY_MASS = 1.0    # sharing only "Iraq" must not look like full agreement
 CROSS_NAMES = 3          # shared name skeletons that count as full agreement
