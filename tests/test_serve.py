@@ -71,8 +71,10 @@ def test_serve_runs_scheduled_polls_and_stops_cleanly_on_sigterm(tmp_path, repla
         runs = _completed_runs(settings)
         assert runs and all(r.flow_run_id for r in runs), "the polls ran as Prefect flow runs"
         assert not port_is_free(port), "the local Prefect server (the dashboard) is up while serve runs"
-        # the dashboard's UI calls the API on serve's port, not Prefect's default 4200
-        ui = httpx.get(f"http://127.0.0.1:{port}/ui-settings", timeout=30, trust_env=False).json()
+        # the dashboard's UI calls the API on serve's port, not Prefect's default 4200. A bound, not a speed
+        # check: on a loaded machine Prefect's SQLite answers "database is locked" to the trigger service and
+        # the server caught up after more than 30 s once (a CI clone beside a browser test)
+        ui = httpx.get(f"http://127.0.0.1:{port}/ui-settings", timeout=120, trust_env=False).json()
         assert ui["api_url"] == f"http://127.0.0.1:{port}/api"
         page = httpx.get(f"http://127.0.0.1:{web_port}/", timeout=30, trust_env=False)
         assert page.status_code == 200 and _matched_titles(settings)
