@@ -131,10 +131,7 @@ def _names_idf(a: StorySignature, b: StorySignature, idf: Idf) -> float:
     surname both sides give says far more than "Baghdad" does; counting them alike (cross_names)
     ranked true translations below same-kind stories of one city (wide-dev cross-language AP
     0.20 counted, 0.30 weighed)."""
-    if a.lang == b.lang or not a.names or not b.names:
-        return 0.0
-    shared = set(a.names).intersection(b.names)
-    return min(sum(idf(f"n:{n}") for n in shared) / NAMES_IDF_SCALE, 1.0) if shared else 0.0
+    return min(sum(idf(f"n:{n}") for n in shared_names(a, b)) / NAMES_IDF_SCALE, 1.0)
 
 
 def shared_names(a: StorySignature, b: StorySignature) -> set[str]:
